@@ -1,0 +1,271 @@
+/*
+ * libvsample: videos to encoder-ready tensors.
+ *
+ * The pipeline, one call per stage:
+ *   vs_source_open()  demux + stream info            (source)
+ *   vs_plan_create()  requested times, pure function  (plan)
+ *   vs_reader_open()  frames displayed at those times (fetch)
+ *                     resized/normalized per view     (preprocess)
+ *   vs_reader_next()  one frame at a time into caller-owned buffers
+ *
+ * Conventions: every function that can fail returns 0 on success or a negative
+ * VS_ERR_* code; vs_last_error() then holds a one-line message naming the input
+ * and the cause. The close and free functions accept NULL and set the handle to NULL.
+ * Times are seconds from the video stream's start time.
+ */
+#ifndef VSAMPLE_VSAMPLE_H
+#define VSAMPLE_VSAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(VS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define VS_API __attribute__((visibility("default")))
+#else
+#define VS_API
+#endif
+
+#define VSAMPLE_VERSION_MAJOR 0
+#define VSAMPLE_VERSION_MINOR 1
+#define VSAMPLE_VERSION_PATCH 0
+
+/// "MAJOR.MINOR.PATCH" of the library that is loaded. Thread-safety: Safe.
+VS_API const char *vs_version(void);
+
+/* ------------------------------------------------------------------ errors */
+
+enum VsError {
+    VS_OK = 0,
+    VS_ERR_INVALID_ARG = -1,  ///< bad argument, option or strategy text
+    VS_ERR_NOMEM = -2,        ///< out of memory
+    VS_ERR_NOT_FOUND = -3,    ///< input file does not exist
+    VS_ERR_IO = -4,           ///< reading or writing failed
+    VS_ERR_INVALID_DATA = -5, ///< not a readable media file, or corrupt
+    VS_ERR_NO_VIDEO = -6,     ///< no video stream, or no decodable frame
+    VS_ERR_UNSUPPORTED = -7,  ///< valid, but not something vsample handles
+    VS_ERR_INTERNAL = -8,     ///< a bug or an unexpected library failure
+};
+
+/// Short text for a VS_ERR_* code. Thread-safety: Safe.
+VS_API const char *vs_strerror(int code);
+
+/// The message of the last failing call on this thread ("" if none).
+/// Thread-safety: Safe (the message is per thread). The pointer stays valid
+/// until the next failing call on the same thread.
+VS_API const char *vs_last_error(void);
+
+enum VsLogLevel { VS_LOG_ERROR = 0, VS_LOG_WARNING = 1, VS_LOG_INFO = 2, VS_LOG_DEBUG = 3 };
+typedef void (*VsLogCallback)(void *opaque, int level, const char *message);
+
+/// Route library warnings (e.g. "input ends 3.2 s before its header says") to
+/// cb; NULL restores the default (warnings and errors to stderr), and
+/// max_level filters. Thread-safety: Unsafe; call before opening sources.
+VS_API void vs_set_log_callback(VsLogCallback cb, void *opaque, int max_level);
+
+/* ------------------------------------------------------------------ source */
+
+typedef struct VsRational {
+    int num, den;
+} VsRational;
+
+/// Where VsStreamInfo.duration came from.
+enum VsDurationSource {
+    VS_DURATION_UNKNOWN = 0,
+    VS_DURATION_INDEX = 1,  ///< the container's per-frame index (exact)
+    VS_DURATION_STREAM = 2, ///< the stream header
+    VS_DURATION_FORMAT = 3, ///< the container header
+    VS_DURATION_SCAN = 4,   ///< a demux-only scan of every packet (exact)
+};
+
+typedef struct VsStreamInfo {
+    char path[1024];          ///< the path as given to vs_source_open
+    char container[64];       ///< FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    char codec[32];           ///< decoder name, e.g. "h264"
+    int stream_index;         ///< index of the chosen video stream in the container
+    double duration;          ///< seconds from start_time to the end of the last frame
+    int duration_source;      ///< enum VsDurationSource
+    double start_time;        ///< seconds: the stream's start time (time origin of all times)
+    int64_t start_pts;        ///< start_time in time_base units
+    VsRational time_base;     ///< of the stream's timestamps
+    VsRational avg_frame_rate;  ///< average frame rate (0/1 if unknown)
+    VsRational real_frame_rate; ///< FFmpeg's r_frame_rate: lowest rate that represents all timestamps
+    int64_t header_frames;    ///< frame count the header claims (0 = none; may be wrong)
+    int64_t counted_frames;   ///< frames counted from the index or a packet scan (-1 = not counted)
+    int64_t keyframes;        ///< keyframes in the index (-1 = no index)
+    int coded_width, coded_height;     ///< size of the decoded picture
+    int rotation;             ///< 0/90/180/270: degrees counter-clockwise the picture turns for display
+    VsRational sample_aspect_ratio;    ///< pixel aspect ratio (1/1 if unset)
+    int display_width, display_height; ///< after rotation and sample aspect ratio
+    char pix_fmt[32];         ///< e.g. "yuv420p"
+    int bit_depth;            ///< bits per component
+    char color_matrix[24];    ///< e.g. "bt709", "unknown"
+    char color_range[16];     ///< "tv", "pc" or "unknown"
+    char color_primaries[24];
+    char color_transfer[24];
+    int vfr;                  ///< 1 variable frame rate, 0 constant, -1 unknown (no index)
+    uint8_t reserved[128];
+} VsStreamInfo;
+
+typedef struct VsSourceSettings {
+    int threads;       ///< decoder threads (default 0 = one per core)
+    int scan;          ///< 1 = always count frames with a demux-only scan when the
+                       ///< container has no per-frame index (default 0 = only when
+                       ///< the duration is missing)
+    uint8_t reserved[64];
+} VsSourceSettings;
+
+/// An opened video file. Thread-safety: Unsafe; independent sources may be
+/// used from different threads at once.
+typedef struct VsSource VsSource;
+
+VS_API void vs_source_default_settings(VsSourceSettings *s);
+
+/// Open path and choose its best video stream. settings may be NULL (defaults).
+/// On success *out owns the file until vs_source_close().
+VS_API int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings);
+VS_API void vs_source_close(VsSource **src);
+
+/// Stream info; owned by src, valid until it is closed.
+VS_API const VsStreamInfo *vs_source_info(const VsSource *src);
+
+/* -------------------------------------------------------------------- plan */
+
+/// What a plan needs to know about a video. All times in seconds.
+typedef struct VsPlanInput {
+    double duration;              ///< required, > 0
+    double avg_frame_rate;        ///< frames per second (0 = unknown)
+    int64_t frame_count;          ///< (0 = unknown)
+    const double *keyframe_times; ///< sorted presentation times of keyframes (NULL = unknown)
+    size_t n_keyframes;
+    uint8_t reserved[64];
+} VsPlanInput;
+
+typedef struct VsPlanSettings {
+    double start;        ///< trim: first time considered (default 0)
+    double end;          ///< trim: times must be < end (default -1 = the duration)
+    int64_t min_frames;  ///< fps:F: at least this many times (default 0 = no minimum)
+    int64_t max_frames;  ///< fps:F: at most this many, spread uniformly (default 0 = no cap)
+    uint64_t seed;       ///< for jitter strategies (default 0)
+    uint8_t reserved[64];
+} VsPlanSettings;
+
+/// Requested times, immutable once made. Thread-safety: Safe to read from several threads.
+typedef struct VsPlan VsPlan;
+
+VS_API void vs_plan_default_settings(VsPlanSettings *s);
+
+/// Fill in from a source: info, and its keyframe index (built by a demux-only
+/// scan when the container has none). The arrays stay owned by src.
+VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
+
+/// Make a plan: a pure function of (in, strategy, settings), no I/O.
+/// strategy: "fps:F[,jitter]", "uniform:N[,jitter]", "clips:C,F,FPS", "keyframes",
+/// "timestamps:T1,T2,...". settings may be NULL.
+VS_API int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy,
+                          const VsPlanSettings *settings);
+VS_API void vs_plan_free(VsPlan **plan);
+VS_API size_t vs_plan_count(const VsPlan *plan);
+/// Requested times, vs_plan_count() of them, in output order.
+VS_API const double *vs_plan_times(const VsPlan *plan);
+/// Clip id of each time, or NULL when the strategy has no clips.
+VS_API const int32_t *vs_plan_clips(const VsPlan *plan);
+/// Number of clips (0 when the strategy has no clips).
+VS_API int32_t vs_plan_num_clips(const VsPlan *plan);
+/// Canonical strategy text, e.g. "fps:2".
+VS_API const char *vs_plan_strategy(const VsPlan *plan);
+/// What the planner decided that the user should know ("" if nothing), e.g.
+/// "fps:2 gives 7200 times > max 64: 64 uniform times instead".
+VS_API const char *vs_plan_note(const VsPlan *plan);
+
+/* -------------------------------------------------------------- preprocess */
+
+enum VsResize {
+    VS_RESIZE_SQUASH = 0,     ///< to width x height, ignoring aspect
+    VS_RESIZE_SHORT_CROP = 1, ///< cover width x height keeping aspect, then centre crop
+    VS_RESIZE_PAD = 2,        ///< pad to a centred square with pad_fill, then to width x height
+};
+enum VsFilter {
+    VS_FILTER_BICUBIC = 0,  ///< PIL BICUBIC (Keys a = -0.5), antialiased
+    VS_FILTER_BILINEAR = 1, ///< PIL BILINEAR (triangle), antialiased
+    VS_FILTER_AREA = 2,     ///< PIL BOX
+    VS_FILTER_LANCZOS = 3,  ///< PIL LANCZOS (a = 3)
+};
+enum VsDType { VS_DTYPE_U8 = 0, VS_DTYPE_F16 = 1, VS_DTYPE_BF16 = 2, VS_DTYPE_F32 = 3 };
+enum VsLayout { VS_LAYOUT_TCHW = 0, VS_LAYOUT_THWC = 1 };
+enum VsCropRound {
+    VS_CROP_FLOOR = 0, ///< offset (size - crop) // 2, as Hugging Face CLIP
+    VS_CROP_ROUND = 1, ///< offset round((size - crop) / 2), half to even, as InternVideo2
+};
+
+/// One output tensor per frame: how a decoded frame becomes C x H x W numbers.
+/// u8 output holds the resized RGB values (no rescale or normalization);
+/// float output is (value * rescale - mean[c]) / std[c].
+typedef struct VsView {
+    char name[32];     ///< tensor name suffix (default "custom")
+    int width, height; ///< output size (default 384 x 384)
+    int resize;        ///< enum VsResize (default VS_RESIZE_SQUASH)
+    int filter;        ///< enum VsFilter (default VS_FILTER_BICUBIC)
+    int crop_round;    ///< enum VsCropRound (default VS_CROP_FLOOR)
+    float rescale;     ///< (default 1/255)
+    float mean[3];     ///< per channel, R G B (default 0.5)
+    float std[3];      ///< per channel (default 0.5)
+    uint8_t pad_fill[3]; ///< VS_RESIZE_PAD fill (default int(mean * 255))
+    int dtype;         ///< enum VsDType (default VS_DTYPE_F16)
+    int layout;        ///< enum VsLayout (default VS_LAYOUT_TCHW)
+    uint8_t reserved[64];
+} VsView;
+
+/// SigLIP-like defaults: 384 squash bicubic, mean = std = 0.5, f16, tchw.
+VS_API void vs_view_default(VsView *view);
+/// Fill view from a preset: "siglip-384", "clip-336", "internvideo2-224".
+VS_API int vs_view_preset(VsView *view, const char *name);
+/// Names of the presets, NULL-terminated.
+VS_API const char *const *vs_view_preset_names(void);
+/// Check a view; returns VS_ERR_INVALID_ARG with a message naming the field.
+VS_API int vs_view_validate(const VsView *view);
+/// Bytes of one frame of this view: 3 * width * height * dtype size.
+VS_API size_t vs_view_frame_bytes(const VsView *view);
+/// "u8", "f16", "bf16", "f32" and back (-1 for an unknown name).
+VS_API const char *vs_dtype_name(int dtype);
+VS_API int vs_dtype_from_name(const char *name);
+
+/* ------------------------------------------------------------ fetch frames */
+
+typedef struct VsReaderSettings {
+    int backend;     ///< reserved for the GPU backend (default 0 = CPU)
+    uint8_t reserved[64];
+} VsReaderSettings;
+
+typedef struct VsFrameInfo {
+    size_t index;     ///< position in the plan
+    double target;    ///< requested time
+    double pts;       ///< presentation time of the frame returned (displayed at target)
+    int32_t clip;     ///< clip id, or -1
+} VsFrameInfo;
+
+/// Streams the plan's frames in plan order. Thread-safety: Unsafe; it uses its
+/// source, which must not be used by anything else until the reader is closed.
+typedef struct VsReader VsReader;
+
+VS_API void vs_reader_default_settings(VsReaderSettings *s);
+
+/// views (nviews >= 1) and plan are copied; src must outlive the reader.
+VS_API int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
+                          size_t nviews, const VsReaderSettings *settings);
+/// Decode the next planned frame and write view v into dst[v]
+/// (vs_view_frame_bytes(&views[v]) bytes, caller-owned). dst may be NULL to
+/// fetch without preprocessing. Returns 1 when a frame was written, 0 at the
+/// end of the plan, or a negative VS_ERR_*.
+VS_API int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info);
+/// Frames the decoder produced so far (cost figure).
+VS_API int64_t vs_reader_frames_decoded(const VsReader *r);
+VS_API void vs_reader_close(VsReader **r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VSAMPLE_VSAMPLE_H */

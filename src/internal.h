@@ -1,0 +1,25 @@
+/* Private helpers shared by every stage: error reporting and logging. */
+#ifndef VSAMPLE_INTERNAL_H
+#define VSAMPLE_INTERNAL_H
+
+#include "vsample/vsample.h"
+
+#include <stdarg.h>
+
+#if defined(__GNUC__)
+#define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define VS_PRINTF(a, b)
+#endif
+
+/* Record a one-line message for vs_last_error() and return code, so that a
+ * failing path reads `return vs_error(VS_ERR_IO, "%s: cannot read", path);`. */
+int vs_error(int code, const char *fmt, ...) VS_PRINTF(2, 3);
+
+/* Log through the user's callback (default: stderr for warnings and errors). */
+void vs_log(int level, const char *fmt, ...) VS_PRINTF(2, 3);
+
+/* Map an FFmpeg AVERROR to a VS_ERR_* code. */
+int vs_error_from_av(int averror);
+
+#endif
