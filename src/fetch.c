@@ -1,7 +1,322 @@
-/* STUB */
-#include "internal.h"
-void vs_reader_default_settings(VsReaderSettings *s) { (void)s; }
-int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views, size_t nviews, const VsReaderSettings *settings) { (void)out; (void)src; (void)plan; (void)views; (void)nviews; (void)settings; return VS_ERR_UNSUPPORTED; }
-int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info) { (void)r; (void)dst; (void)info; return VS_ERR_UNSUPPORTED; }
-int64_t vs_reader_frames_decoded(const VsReader *r) { (void)r; return 0; }
-void vs_reader_close(VsReader **r) { (void)r; }
+/* fetch: for each planned time t, the frame displayed at t — the last frame
+ * whose presentation time is <= t (the first frame when t precedes it) —
+ * found by decoding in presentation order, never by frame-rate arithmetic.
+ *
+ * The reader keeps two decoded frames: `prev`, the latest frame at or before
+ * the current target, and `next`, the first frame after it (a lookahead that
+ * proves prev is the answer). Targets may come in any order: a target behind
+ * prev, or one past a keyframe that lies beyond the decode position, is
+ * reached by seeking; every seek is verified (a seek that lands after the
+ * target is retried further back), so exactness never depends on how a
+ * demuxer seeks. */
+#include "preprocess.h"
+#include "source.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Slack for comparing a frame time with a requested time: far below any frame
+ * interval, above double rounding of times computed as k / fps. */
+#define TIME_EPS 1e-7
+/* Without a container index, seek forward only past gaps this long (seconds). */
+#define BLIND_SEEK_GAP 30.0
+#define MAX_SEEK_RETRIES 4
+
+struct VsReader {
+    VsSource *src;
+    VsPreprocessor *prep;
+    size_t n, pos;
+    double *times;
+    int32_t *clips;
+
+    AVPacket *pkt;
+    AVFrame *prev, *next;
+    double prev_t, next_t;
+    int have_prev, have_next;
+    int demux_eof;
+    int at_start;        /* decoding began at the stream's first packet */
+    int after_seek;      /* drop output until the keyframe we landed on */
+    int key_seen;
+    int64_t key_pts, key_dts;
+    double last_t;       /* time of the latest decoded frame (for missing timestamps) */
+    int64_t decoded;
+    int warned_short;
+};
+
+void vs_reader_default_settings(VsReaderSettings *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+int64_t vs_reader_frames_decoded(const VsReader *r)
+{
+    return r ? r->decoded : 0;
+}
+
+static double frame_time(VsReader *r, const AVFrame *f)
+{
+    int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+    if (ts != AV_NOPTS_VALUE)
+        return vs_source_ts_to_sec(r->src, ts);
+    double fps = av_q2d(r->src->st->avg_frame_rate);
+    return r->last_t + (fps > 0 ? 1.0 / fps : 0.04);
+}
+
+static void reset_frames(VsReader *r)
+{
+    av_frame_unref(r->prev);
+    av_frame_unref(r->next);
+    r->have_prev = r->have_next = 0;
+}
+
+/* Next frame in presentation order into out: 1, 0 at the end, or an error. */
+static int decode_one(VsReader *r, AVFrame *out)
+{
+    VsSource *src = r->src;
+    for (;;) {
+        int ret = avcodec_receive_frame(src->dec, out);
+        if (ret == 0) {
+            double t = frame_time(r, out);
+            int64_t ts = out->best_effort_timestamp;
+            if (r->after_seek && r->key_pts != AV_NOPTS_VALUE && ts != AV_NOPTS_VALUE && ts < r->key_pts) {
+                /* a leading picture of an open GOP: its references precede the seek point */
+                av_frame_unref(out);
+                continue;
+            }
+            r->decoded++;
+            r->last_t = t;
+            return 1;
+        }
+        if (ret == AVERROR_EOF)
+            return 0;
+        if (ret != AVERROR(EAGAIN))
+            return vs_error(vs_error_from_av(ret), "%s: decoding failed: %s", src->info.path, av_err2str(ret));
+        if (r->demux_eof)
+            return 0; /* drained already sent; decoder reports EOF next */
+
+        ret = av_read_frame(src->fmt, r->pkt);
+        if (ret < 0) {
+            if (ret != AVERROR_EOF)
+                vs_log(VS_LOG_WARNING, "%s: stream ends early: %s", src->info.path, av_err2str(ret));
+            r->demux_eof = 1;
+            avcodec_send_packet(src->dec, NULL);
+            continue;
+        }
+        if (r->pkt->stream_index != src->st->index) {
+            av_packet_unref(r->pkt);
+            continue;
+        }
+        if (r->after_seek && !r->key_seen) {
+            if (!(r->pkt->flags & AV_PKT_FLAG_KEY)) {
+                av_packet_unref(r->pkt);
+                continue;
+            }
+            r->key_seen = 1;
+            r->key_pts = r->pkt->pts;
+            r->key_dts = r->pkt->dts != AV_NOPTS_VALUE ? r->pkt->dts : r->pkt->pts;
+        }
+        ret = avcodec_send_packet(src->dec, r->pkt);
+        av_packet_unref(r->pkt);
+        if (ret < 0 && ret != AVERROR(EAGAIN))
+            vs_log(VS_LOG_DEBUG, "%s: skipping a corrupt packet: %s", src->info.path, av_err2str(ret));
+    }
+}
+
+static void restart_decoder(VsReader *r)
+{
+    avcodec_flush_buffers(r->src->dec);
+    reset_frames(r);
+    r->demux_eof = 0;
+    r->key_seen = 0;
+    r->key_pts = r->key_dts = AV_NOPTS_VALUE;
+}
+
+static int seek_to_start(VsReader *r)
+{
+    int ret = vs_source_rewind(r->src);
+    restart_decoder(r);
+    r->at_start = 1;
+    r->after_seek = 0;
+    return ret;
+}
+
+/* Seek so that decoding resumes at a keyframe at or before timestamp ts. */
+static int seek_before(VsReader *r, int64_t ts)
+{
+    VsSource *src = r->src;
+    if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
+        return seek_to_start(r);
+    restart_decoder(r);
+    r->at_start = 0;
+    r->after_seek = 1;
+    return 0;
+}
+
+/* Is there a keyframe between the decode position and t? Then seeking skips work. */
+static int worth_seeking_forward(VsReader *r, double t)
+{
+    double cur = r->have_next ? r->next_t : r->have_prev ? r->prev_t : r->src->info.start_time * 0;
+    if (!r->have_next && !r->have_prev && !r->at_start && !r->after_seek)
+        return 0;
+    if (r->demux_eof || t <= cur + TIME_EPS)
+        return 0;
+    AVStream *st = r->src->st;
+    if (avformat_index_get_entries_count(st) <= 0)
+        return t - cur > BLIND_SEEK_GAP;
+    int i = av_index_search_timestamp(st, vs_source_sec_to_ts(r->src, t), AVSEEK_FLAG_BACKWARD);
+    if (i < 0)
+        return 0;
+    const AVIndexEntry *e = avformat_index_get_entry(st, i);
+    /* Index timestamps are decode times; a keyframe decodes no later than it shows. */
+    return e && vs_source_ts_to_sec(r->src, e->timestamp) > cur + TIME_EPS;
+}
+
+/* Fill r->prev with the frame displayed at t (possibly r->next when t precedes
+ * the first frame; then *use_next is set). */
+static int find_frame(VsReader *r, double t, int *use_next)
+{
+    int retries = 0;
+    *use_next = 0;
+    if ((r->have_prev && t + TIME_EPS < r->prev_t) || worth_seeking_forward(r, t)) {
+        int ret = seek_before(r, vs_source_sec_to_ts(r->src, t));
+        if (ret < 0)
+            return ret;
+    }
+    for (;;) {
+        if (!r->have_next) {
+            int ret = decode_one(r, r->next);
+            if (ret < 0)
+                return ret;
+            if (ret == 0) {
+                if (r->have_prev)
+                    return 0; /* past the last frame: the last frame stays displayed */
+                if (r->at_start)
+                    return vs_error(VS_ERR_NO_VIDEO, "%s: no decodable video frame", r->src->info.path);
+                goto seek_earlier; /* a seek landed in an undecodable tail */
+            }
+            r->have_next = 1;
+            r->next_t = frame_time(r, r->next);
+        }
+        if (r->next_t <= t + TIME_EPS) {
+            AVFrame *tmp = r->prev;
+            r->prev = r->next;
+            r->next = tmp;
+            av_frame_unref(r->next);
+            r->prev_t = r->next_t;
+            r->have_prev = 1;
+            r->have_next = 0;
+            continue;
+        }
+        if (r->have_prev)
+            return 0;
+        if (r->at_start) {
+            *use_next = 1; /* t precedes the first frame */
+            return 0;
+        }
+    seek_earlier:
+        /* The seek landed after t: go back one keyframe, or to the start. */
+        if (++retries > MAX_SEEK_RETRIES || r->key_dts == AV_NOPTS_VALUE) {
+            int ret = seek_to_start(r);
+            if (ret < 0)
+                return ret;
+        } else {
+            int ret = seek_before(r, r->key_dts - 1);
+            if (ret < 0)
+                return ret;
+        }
+    }
+}
+
+int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
+{
+    if (!r)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
+    if (r->pos >= r->n)
+        return 0;
+    double t = r->times[r->pos];
+    int use_next;
+    int ret = find_frame(r, t, &use_next);
+    if (ret < 0)
+        return ret;
+    const AVFrame *frame = use_next ? r->next : r->prev;
+    double pts = use_next ? r->next_t : r->prev_t;
+    if (r->demux_eof && !r->have_next && !r->warned_short && t > pts + 1.0 &&
+        t < r->src->info.duration) {
+        r->warned_short = 1;
+        vs_log(VS_LOG_WARNING, "%s: frames end at %.3f s, before the %.3f s the header says; "
+               "later times get the last frame", r->src->info.path, pts, r->src->info.duration);
+    }
+    if (dst) {
+        ret = vs_preprocessor_run(r->prep, frame, r->src->info.rotation, dst);
+        if (ret < 0)
+            return ret;
+    }
+    if (info) {
+        info->index = r->pos;
+        info->target = t;
+        info->pts = pts;
+        info->clip = r->clips ? r->clips[r->pos] : -1;
+    }
+    r->pos++;
+    return 1;
+}
+
+int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
+                   size_t nviews, const VsReaderSettings *settings)
+{
+    (void)settings;
+    if (!out || !src || !plan || (nviews && !views))
+        return vs_error(VS_ERR_INVALID_ARG, "vs_reader_open: NULL argument");
+    *out = NULL;
+    VsReader *r = calloc(1, sizeof(*r));
+    if (!r)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+    int ret = VS_ERR_NOMEM;
+    r->src = src;
+    r->n = vs_plan_count(plan);
+    r->times = malloc((r->n ? r->n : 1) * sizeof(*r->times));
+    r->pkt = av_packet_alloc();
+    r->prev = av_frame_alloc();
+    r->next = av_frame_alloc();
+    if (!r->times || !r->pkt || !r->prev || !r->next)
+        goto fail;
+    memcpy(r->times, vs_plan_times(plan), r->n * sizeof(*r->times));
+    if (vs_plan_clips(plan)) {
+        r->clips = malloc((r->n ? r->n : 1) * sizeof(*r->clips));
+        if (!r->clips)
+            goto fail;
+        memcpy(r->clips, vs_plan_clips(plan), r->n * sizeof(*r->clips));
+    }
+    for (size_t i = 0; i < nviews; i++)
+        if ((ret = vs_view_validate(&views[i])) < 0)
+            goto fail;
+    if (nviews && (ret = vs_preprocessor_create(&r->prep, views, nviews)) < 0)
+        goto fail;
+    r->key_pts = r->key_dts = AV_NOPTS_VALUE;
+    r->at_start = 1;
+    if (src->used && (ret = seek_to_start(r)) < 0)
+        goto fail;
+    src->used = 1;
+    *out = r;
+    return 0;
+fail:
+    if (ret == VS_ERR_NOMEM)
+        vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+    vs_reader_close(&r);
+    return ret;
+}
+
+void vs_reader_close(VsReader **pr)
+{
+    if (!pr || !*pr)
+        return;
+    VsReader *r = *pr;
+    vs_preprocessor_destroy(&r->prep);
+    av_packet_free(&r->pkt);
+    av_frame_free(&r->prev);
+    av_frame_free(&r->next);
+    free(r->times);
+    free(r->clips);
+    free(r);
+    *pr = NULL;
+}

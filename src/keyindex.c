@@ -1,1 +1,113 @@
-/* STUB */
+/* keyindex: a demux-only scan of the video stream's packets (no decoding). */
+#include "keyindex.h"
+#include "source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int vs_timestamps_vary(int64_t *ts, size_t n)
+{
+    if (n < 3)
+        return n ? 0 : -1;
+    qsort(ts, n, sizeof(*ts), cmp_i64);
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 1; i < n; i++) {
+        int64_t d = ts[i] - ts[i - 1];
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    /* Timestamps rounded to the time base (29.97 fps in milliseconds gives
+     * 33, 33, 34) jitter by one unit without the rate changing. */
+    return hi - lo > 1 && (double)(hi - lo) > 0.005 * (double)lo;
+}
+
+void vs_keyindex_free(VsKeyIndex *k)
+{
+    free(k->key_times);
+    memset(k, 0, sizeof(*k));
+}
+
+typedef struct Growable {
+    int64_t *v;
+    size_t n, cap;
+} Growable;
+
+static int push(Growable *g, int64_t x)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 1024;
+        int64_t *v = realloc(g->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        g->v = v;
+        g->cap = cap;
+    }
+    g->v[g->n++] = x;
+    return 0;
+}
+
+int vs_keyindex_scan(VsSource *src)
+{
+    VsKeyIndex *k = &src->keys;
+    Growable all = {0}, keys = {0};
+    int64_t end = INT64_MIN, last_ts = AV_NOPTS_VALUE;
+    int ret = 0;
+    AVPacket *pkt = av_packet_alloc();
+    if (!pkt)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+
+    vs_keyindex_free(k);
+    src->used = 1;
+    for (;;) {
+        int r = av_read_frame(src->fmt, pkt);
+        if (r < 0)
+            break; /* end, or a truncated file: what was read is the stream */
+        if (pkt->stream_index != src->st->index) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+        if (ts == AV_NOPTS_VALUE) /* no timestamps at all: continue the last one */
+            ts = last_ts == AV_NOPTS_VALUE ? src->info.start_pts : last_ts + (pkt->duration > 0 ? pkt->duration : 1);
+        last_ts = ts;
+        if (push(&all, ts) < 0 || ((pkt->flags & AV_PKT_FLAG_KEY) && push(&keys, ts) < 0)) {
+            ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+            av_packet_unref(pkt);
+            goto done;
+        }
+        int64_t e = ts + (pkt->duration > 0 ? pkt->duration : 0);
+        end = e > end ? e : end;
+        av_packet_unref(pkt);
+    }
+    k->frames = (int64_t)all.n;
+    k->vfr = vs_timestamps_vary(all.v, all.n); /* sorts all.v */
+    if (all.n >= 2) {
+        /* Packets without a duration: the last frame lasts as long as the one before. */
+        int64_t last = all.v[all.n - 1], step = last - all.v[all.n - 2];
+        if (end <= last)
+            end = last + step;
+    }
+    k->end_time = all.n ? vs_source_ts_to_sec(src, end) : 0;
+    qsort(keys.v, keys.n, sizeof(*keys.v), cmp_i64);
+    k->key_times = malloc((keys.n ? keys.n : 1) * sizeof(double));
+    if (!k->key_times) {
+        ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+        goto done;
+    }
+    for (size_t i = 0; i < keys.n; i++)
+        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i]);
+    k->n_keys = keys.n;
+    k->built = 1;
+done:
+    free(all.v);
+    free(keys.v);
+    av_packet_free(&pkt);
+    vs_source_rewind(src);
+    return ret;
+}

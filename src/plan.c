@@ -1,12 +1,445 @@
-/* STUB: replaced by the plan implementation. */
+/* plan: which times to sample. A pure function of the video's duration (and
+ * keyframe times), the strategy and the trim/budget settings; no I/O.
+ *
+ * Every time lies in the span [s, e): s = settings.start, e = settings.end
+ * (or the duration), capped at the duration. Grid times are computed from
+ * their index (s + k / F), never by accumulating a step, so that the k-th
+ * time does not drift on long videos. */
 #include "internal.h"
-void vs_plan_default_settings(VsPlanSettings *s) { (void)s; }
+#include "strategy.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct VsPlan {
+    double *times;
+    int32_t *clips;     /* NULL unless the strategy makes clips */
+    size_t n;
+    int32_t num_clips;
+    char *strategy;     /* canonical text */
+    char note[512];
+};
+
+/* Everything the generators read, gathered once. */
+typedef struct PlanJob {
+    const VsStrategy *st;
+    const VsPlanInput *in;
+    const VsPlanSettings *set;
+    const char *shown;  /* the strategy text as it appears in messages */
+    double s, e;        /* the span */
+    VsPlan *plan;
+} PlanJob;
+
+/* ----------------------------------------------------------------- random */
+
+/* Jitter must give the same times on every platform and compiler, so the
+ * generator is ours and integer only: xoshiro256** seeded by splitmix64
+ * (the seeding its authors recommend), 53 random bits per double. */
+typedef struct Rng {
+    uint64_t s[4];
+} Rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(Rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(Rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/* Uniform in [0, 1). */
+static double rng_unit(Rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* ------------------------------------------------------------------- grids */
+
+/* n intervals covering [s, e): interval k starts at s + k / rate (a time
+ * grid), or at s + k * (e - s) / n (equal segments) when rate is 0. */
+typedef struct Grid {
+    double s, e, rate;
+    int64_t n;
+} Grid;
+
+/* Position x (in intervals) on the grid, never past e. */
+static double grid_at(const Grid *g, double x)
+{
+    double t = g->rate > 0 ? g->s + x / g->rate : g->s + x * (g->e - g->s) / (double)g->n;
+    return t < g->e ? t : g->e;
+}
+
+/* Rounding can land a computed time on e itself; the plan promises t < e,
+ * and the frame displayed just before e is the one meant. */
+static double below(double t, double e)
+{
+    return t < e ? t : nextafter(e, -INFINITY);
+}
+
+/* One time per interval: at `offset` intervals into it (0 = its start,
+ * 0.5 = its centre), or at a random point inside it when rng is set. */
+static void grid_fill(double *times, const Grid *g, double offset, Rng *rng)
+{
+    for (int64_t k = 0; k < g->n; k++) {
+        double t;
+        if (rng) {
+            double a = grid_at(g, (double)k), b = grid_at(g, (double)(k + 1));
+            t = a + rng_unit(rng) * (b - a);
+            if (t >= b) /* the product rounded up to the interval's end */
+                t = a;
+        } else {
+            t = grid_at(g, (double)k + offset);
+        }
+        times[k] = below(t, g->e);
+    }
+}
+
+/* How many k >= 0 have s + k / rate < e. Above twice the limit the exact
+ * count no longer matters (the plan is refused or capped), so the estimate
+ * stands and the adjustment loops stay short. */
+static int64_t fps_count(double s, double e, double rate)
+{
+    double est = (e - s) * rate;
+    if (!(est <= 2.0 * VS_PLAN_MAX_TIMES))
+        return est < 1e18 ? (int64_t)est : INT64_C(1000000000000000000);
+    int64_t n = (int64_t)ceil(est);
+    if (n < 1)
+        n = 1;
+    while (n > 1 && s + (double)(n - 1) / rate >= e)
+        n--;
+    while (s + (double)n / rate < e)
+        n++;
+    return n;
+}
+
+/* ------------------------------------------------------------------- plans */
+
+static int plan_alloc(PlanJob *job, size_t n, int with_clips)
+{
+    VsPlan *p = job->plan;
+    p->times = malloc((n ? n : 1) * sizeof(*p->times));
+    if (with_clips)
+        p->clips = malloc((n ? n : 1) * sizeof(*p->clips));
+    if (!p->times || (with_clips && !p->clips))
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory for %zu times", job->shown, n);
+    return 0;
+}
+
+static const char *plural(int64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static int too_many(const PlanJob *job, int64_t n)
+{
+    return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %" PRId64 " times in [%g, %g) is more than the limit %d",
+                    job->shown, n, job->s, job->e, VS_PLAN_MAX_TIMES);
+}
+
+/* fps:F, with max_frames/min_frames: a grid of the wrong size is replaced by
+ * the budget's count of equal segments over the same span. */
+static int plan_fps(PlanJob *job)
+{
+    const VsStrategy *st = job->st;
+    const VsPlanSettings *set = job->set;
+    VsPlan *p = job->plan;
+    Grid g = { job->s, job->e, st->rate, fps_count(job->s, job->e, st->rate) };
+    int64_t budget = 0;
+    const char *why = NULL;
+    if (set->max_frames > 0 && g.n > set->max_frames) {
+        budget = set->max_frames;
+        why = "more than max_frames";
+    } else if (set->min_frames > 0 && g.n < set->min_frames) {
+        budget = set->min_frames;
+        why = "fewer than min_frames";
+    }
+    if (why) {
+        snprintf(p->note, sizeof(p->note), "%s gives %" PRId64 " time%s, %s %" PRId64
+                 ": %" PRId64 " times spread uniformly instead",
+                 p->strategy, g.n, plural(g.n), why, budget, budget);
+        g.rate = 0;
+        g.n = budget;
+    }
+    if (g.n > VS_PLAN_MAX_TIMES)
+        return too_many(job, g.n);
+    Rng rng;
+    rng_seed(&rng, set->seed);
+    int ret = plan_alloc(job, (size_t)g.n, 0);
+    if (ret < 0)
+        return ret;
+    grid_fill(p->times, &g, 0.0, st->jitter ? &rng : NULL);
+    p->n = (size_t)g.n;
+    return 0;
+}
+
+static int plan_uniform(PlanJob *job)
+{
+    VsPlan *p = job->plan;
+    Grid g = { job->s, job->e, 0.0, job->st->count };
+    Rng rng;
+    rng_seed(&rng, job->set->seed);
+    int ret = plan_alloc(job, (size_t)g.n, 0);
+    if (ret < 0)
+        return ret;
+    grid_fill(p->times, &g, 0.5, job->st->jitter ? &rng : NULL);
+    p->n = (size_t)g.n;
+    return 0;
+}
+
+/* Where clip j starts. A clip of F frames 1/FPS apart covers F / FPS seconds
+ * (each frame stands for 1/FPS of video), centred on the centre of the j-th
+ * of C equal segments; at an edge it moves inward to fit the span. */
+static double clip_start(const PlanJob *job, int64_t j)
+{
+    const VsStrategy *st = job->st;
+    double s = job->s, e = job->e;
+    double centre = s + ((double)j + 0.5) * (e - s) / (double)st->count;
+    double length = (double)st->frames / st->rate;
+    double start = centre - (double)(st->frames - 1) / (2.0 * st->rate);
+    if (length > e - s)
+        return s;
+    if (start + length > e)
+        start = e - length;
+    return start < s ? s : start;
+}
+
+static int plan_clips(PlanJob *job)
+{
+    const VsStrategy *st = job->st;
+    VsPlan *p = job->plan;
+    size_t n = (size_t)(st->count * st->frames);
+    int ret = plan_alloc(job, n, 1);
+    if (ret < 0)
+        return ret;
+    double length = (double)st->frames / st->rate;
+    int longer = length > job->e - job->s;
+    for (int64_t j = 0; j < st->count; j++) {
+        double start = clip_start(job, j);
+        for (int64_t i = 0; i < st->frames; i++) {
+            double t = start + (double)i / st->rate;
+            /* A clip longer than the span (starting at s, so i > 0 here)
+             * repeats its last time inside the span, as loaders pad a short
+             * video; otherwise only rounding can reach e. */
+            if (t >= job->e)
+                t = longer && i > 0 ? p->times[p->n - 1] : below(t, job->e);
+            p->times[p->n] = t;
+            p->clips[p->n++] = (int32_t)j;
+        }
+    }
+    p->num_clips = (int32_t)st->count;
+    if (longer)
+        snprintf(p->note, sizeof(p->note), "%s: a clip covers %g s, more than the span [%g, %g): "
+                 "every clip starts at %g and repeats its last time before %g",
+                 p->strategy, length, job->s, job->e, job->s, job->e);
+    return 0;
+}
+
+static int in_span(const PlanJob *job, double t)
+{
+    return t >= job->s && t < job->e;
+}
+
+static int plan_keyframes(PlanJob *job)
+{
+    const VsPlanInput *in = job->in;
+    VsPlan *p = job->plan;
+    if (!in->keyframe_times)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': keyframes strategy needs the keyframe index",
+                        job->shown);
+    size_t n = 0;
+    for (size_t i = 0; i < in->n_keyframes; i++)
+        n += in_span(job, in->keyframe_times[i]);
+    if (n > VS_PLAN_MAX_TIMES)
+        return too_many(job, (int64_t)n);
+    int ret = plan_alloc(job, n, 0);
+    if (ret < 0)
+        return ret;
+    for (size_t i = 0; i < in->n_keyframes; i++)
+        if (in_span(job, in->keyframe_times[i]))
+            p->times[p->n++] = in->keyframe_times[i];
+    return 0;
+}
+
+static int plan_timestamps(PlanJob *job)
+{
+    const VsStrategy *st = job->st;
+    VsPlan *p = job->plan;
+    int ret = plan_alloc(job, st->n_times, 0);
+    if (ret < 0)
+        return ret;
+    for (size_t i = 0; i < st->n_times; i++)
+        if (in_span(job, st->times[i]))
+            p->times[p->n++] = st->times[i];
+    size_t dropped = st->n_times - p->n;
+    if (dropped && p->n)
+        snprintf(p->note, sizeof(p->note), "%zu of %zu timestamp%s outside [%g, %g) dropped",
+                 dropped, st->n_times, plural((int64_t)st->n_times), job->s, job->e);
+    return 0;
+}
+
+/* --------------------------------------------------------------- settings */
+
+/* The span [s, e), or an error naming what makes it empty. */
+static int plan_span(PlanJob *job)
+{
+    double dur = job->in->duration, start = job->set->start, end = job->set->end;
+    if (!(isfinite(dur) && dur > 0))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': video has no usable duration (%g)", job->shown, dur);
+    if (isnan(start) || isnan(end))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': start or end is not a number", job->shown);
+    if (start < 0)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': start %g is negative", job->shown, start);
+    if (start >= dur)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': start %g is not before the video's duration %g",
+                        job->shown, start, dur);
+    double e = end >= 0 && end < dur ? end : dur;
+    if (start >= e)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': start %g is not before end %g", job->shown, start, e);
+    job->s = start;
+    job->e = e;
+    return 0;
+}
+
+static int check_budgets(const PlanJob *job)
+{
+    const VsPlanSettings *set = job->set;
+    if (set->min_frames < 0 || set->max_frames < 0)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': min_frames %" PRId64 " and max_frames %" PRId64
+                        " must not be negative", job->shown, set->min_frames, set->max_frames);
+    if (set->min_frames > 0 && set->max_frames > 0 && set->min_frames > set->max_frames)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': min_frames %" PRId64 " is more than max_frames %" PRId64,
+                        job->shown, set->min_frames, set->max_frames);
+    return 0;
+}
+
+static int plan_times(PlanJob *job)
+{
+    switch (job->st->kind) {
+    case VS_STRATEGY_FPS: return plan_fps(job);
+    case VS_STRATEGY_UNIFORM: return plan_uniform(job);
+    case VS_STRATEGY_CLIPS: return plan_clips(job);
+    case VS_STRATEGY_KEYFRAMES: return plan_keyframes(job);
+    case VS_STRATEGY_TIMESTAMPS: return plan_timestamps(job);
+    default: return vs_error(VS_ERR_INTERNAL, "strategy '%s': unhandled kind %d", job->shown, job->st->kind);
+    }
+}
+
+/* ------------------------------------------------------------- public API */
+
+void vs_plan_default_settings(VsPlanSettings *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->start = 0;
+    s->end = -1;
+}
+
 int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy, const VsPlanSettings *settings)
-{ (void)out; (void)in; (void)strategy; (void)settings; return vs_error(VS_ERR_UNSUPPORTED, "plan: not implemented"); }
-void vs_plan_free(VsPlan **plan) { (void)plan; }
-size_t vs_plan_count(const VsPlan *plan) { (void)plan; return 0; }
-const double *vs_plan_times(const VsPlan *plan) { (void)plan; return NULL; }
-const int32_t *vs_plan_clips(const VsPlan *plan) { (void)plan; return NULL; }
-int32_t vs_plan_num_clips(const VsPlan *plan) { (void)plan; return 0; }
-const char *vs_plan_strategy(const VsPlan *plan) { (void)plan; return ""; }
-const char *vs_plan_note(const VsPlan *plan) { (void)plan; return ""; }
+{
+    if (!out)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_create: out is NULL");
+    *out = NULL;
+    if (!in || !strategy)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_create: %s is NULL", in ? "strategy" : "in");
+
+    VsPlanSettings defaults;
+    if (!settings) {
+        vs_plan_default_settings(&defaults);
+        settings = &defaults;
+    }
+    char shown[128];
+    vs_strategy_shorten(shown, sizeof(shown), strategy);
+    VsStrategy st;
+    PlanJob job = { .st = &st, .in = in, .set = settings, .shown = shown };
+    int ret = vs_strategy_parse(&st, strategy, shown);
+    if (ret < 0)
+        return ret;
+    if ((ret = plan_span(&job)) < 0 || (ret = check_budgets(&job)) < 0)
+        goto fail;
+
+    job.plan = calloc(1, sizeof(*job.plan));
+    if (!job.plan || !(job.plan->strategy = vs_strategy_canonical(&st))) {
+        ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", shown);
+        goto fail;
+    }
+    if ((ret = plan_times(&job)) < 0)
+        goto fail;
+    if (job.plan->n == 0) {
+        ret = vs_error(VS_ERR_INVALID_ARG, "strategy '%s' selects no time in [%g, %g)", shown, job.s, job.e);
+        goto fail;
+    }
+    *out = job.plan;
+    job.plan = NULL;
+fail:
+    vs_plan_free(&job.plan);
+    vs_strategy_clear(&st);
+    return ret;
+}
+
+void vs_plan_free(VsPlan **plan)
+{
+    if (!plan || !*plan)
+        return;
+    free((*plan)->times);
+    free((*plan)->clips);
+    free((*plan)->strategy);
+    free(*plan);
+    *plan = NULL;
+}
+
+size_t vs_plan_count(const VsPlan *plan)
+{
+    return plan ? plan->n : 0;
+}
+
+const double *vs_plan_times(const VsPlan *plan)
+{
+    return plan ? plan->times : NULL;
+}
+
+const int32_t *vs_plan_clips(const VsPlan *plan)
+{
+    return plan ? plan->clips : NULL;
+}
+
+int32_t vs_plan_num_clips(const VsPlan *plan)
+{
+    return plan ? plan->num_clips : 0;
+}
+
+const char *vs_plan_strategy(const VsPlan *plan)
+{
+    return plan ? plan->strategy : "";
+}
+
+const char *vs_plan_note(const VsPlan *plan)
+{
+    return plan ? plan->note : "";
+}

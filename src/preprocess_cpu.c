@@ -1,8 +1,458 @@
-/* STUB: replaced by the CPU backend. */
-#include "internal.h"
+/* The CPU preprocessing backend: the reference every other backend matches.
+ *
+ * Per frame: libswscale -> full-resolution RGB24 (the frame's own matrix and
+ * range), turn by the display rotation, then per view: geometry (squash,
+ * cover-and-crop, pad to square), the PIL-exact resampler, rescale and
+ * normalize through a per-channel table, dtype and layout. Every buffer and
+ * table is kept between frames and rebuilt only when a size changes. */
 #include "preprocess.h"
+
+#include "dtype.h"
+#include "internal.h"
+#include "resample.h"
+
+#include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Same flags as `ffmpeg -vf scale=flags=bilinear,format=rgb24`, the
+ * reference of tests/preprocess/test_fidelity.py: at the same size only the
+ * chroma upsampling and the matrix matter, and equal flags give equal bytes
+ * (measured: identical for yuv420p/422p/444p, yuvj, 10-bit, nv12, gbrp,
+ * bgr0, gray). Adding SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT only moves the
+ * output away from that reference. Overridable for such measurements. */
+#ifndef VS_SWS_FLAGS
+#define VS_SWS_FLAGS SWS_BILINEAR
+#endif
+
+/* A growable buffer, kept for the life of the preprocessor. */
+typedef struct Buffer {
+    uint8_t *data;
+    size_t size;
+} Buffer;
+
+typedef struct ViewState {
+    VsView view;
+    /* Geometry of the last frame: the resampler input and output sizes and
+     * the window of the output that is kept. */
+    int in_w, in_h; /* picture the view was set up for (after rotation) */
+    VsResampler rs;
+    int have_rs;
+    int win_x, win_y;
+    Buffer pad;      /* VS_RESIZE_PAD: the square picture, border filled once */
+    Buffer resized;  /* window as RGB24 when it cannot go straight to dst */
+    float value[3][256];     /* (v * rescale - mean) / std per channel */
+    uint16_t half[3][256];   /* the same in f16 or bf16 */
+} ViewState;
+
+struct VsPreprocessor {
+    size_t nviews;
+    ViewState *views;
+
+    struct SwsContext *sws;
+    int sws_w, sws_h, sws_fmt, sws_cs, sws_full;
+    uint8_t *rgb; /* av_malloc'ed: swscale likes aligned rows */
+    size_t rgb_size;
+    int rgb_stride;
+
+    Buffer rotated;
+    Buffer scratch;
+};
+
+static int buffer_reserve(Buffer *b, size_t size)
+{
+    if (b->size >= size)
+        return 0;
+    uint8_t *p = realloc(b->data, size);
+    if (!p)
+        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory for a %zu-byte buffer", size);
+    b->data = p;
+    b->size = size;
+    return 0;
+}
+
+static void buffer_free(Buffer *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->size = 0;
+}
+
+/* ------------------------------------------------------------ normalize */
+
+static void build_tables(ViewState *vs)
+{
+    const VsView *v = &vs->view;
+    for (int c = 0; c < 3; c++) {
+        for (int i = 0; i < 256; i++) {
+            /* float32 throughout, one rounding per operation. */
+            float x = (float)i * v->rescale;
+            x = x - v->mean[c];
+            x = x / v->std[c];
+            vs->value[c][i] = x;
+            vs->half[c][i] = v->dtype == VS_DTYPE_BF16 ? vs_f32_to_bf16(x) : vs_f32_to_f16(x);
+        }
+    }
+}
+
+/* dst is caller memory of unknown alignment: store through memcpy. */
+static void write_f32(const ViewState *vs, const uint8_t *rgb, size_t npix, uint8_t *dst)
+{
+    if (vs->view.layout == VS_LAYOUT_THWC) {
+        for (size_t i = 0; i < npix * 3; i += 3)
+            for (int c = 0; c < 3; c++)
+                memcpy(dst + 4 * (i + (size_t)c), &vs->value[c][rgb[i + (size_t)c]], 4);
+        return;
+    }
+    for (int c = 0; c < 3; c++) {
+        uint8_t *plane = dst + (size_t)c * npix * 4;
+        for (size_t i = 0; i < npix; i++)
+            memcpy(plane + 4 * i, &vs->value[c][rgb[3 * i + (size_t)c]], 4);
+    }
+}
+
+static void write_half(const ViewState *vs, const uint8_t *rgb, size_t npix, uint8_t *dst)
+{
+    if (vs->view.layout == VS_LAYOUT_THWC) {
+        for (size_t i = 0; i < npix * 3; i += 3)
+            for (int c = 0; c < 3; c++)
+                memcpy(dst + 2 * (i + (size_t)c), &vs->half[c][rgb[i + (size_t)c]], 2);
+        return;
+    }
+    for (int c = 0; c < 3; c++) {
+        uint8_t *plane = dst + (size_t)c * npix * 2;
+        for (size_t i = 0; i < npix; i++)
+            memcpy(plane + 2 * i, &vs->half[c][rgb[3 * i + (size_t)c]], 2);
+    }
+}
+
+static void write_u8_planar(const uint8_t *rgb, size_t npix, uint8_t *dst)
+{
+    for (int c = 0; c < 3; c++) {
+        uint8_t *plane = dst + (size_t)c * npix;
+        for (size_t i = 0; i < npix; i++)
+            plane[i] = rgb[3 * i + (size_t)c];
+    }
+}
+
+static void write_output(const ViewState *vs, const uint8_t *rgb, uint8_t *dst)
+{
+    size_t npix = (size_t)vs->view.width * (size_t)vs->view.height;
+    switch (vs->view.dtype) {
+    case VS_DTYPE_U8:
+        if (vs->view.layout == VS_LAYOUT_TCHW)
+            write_u8_planar(rgb, npix, dst);
+        else if (rgb != dst)
+            memcpy(dst, rgb, npix * 3);
+        break;
+    case VS_DTYPE_F32: write_f32(vs, rgb, npix, dst); break;
+    default: write_half(vs, rgb, npix, dst); break;
+    }
+}
+
+/* -------------------------------------------------------------- geometry */
+
+/* Offset of a centred crop of `crop` out of `size`. */
+static int crop_offset(int size, int crop, int mode)
+{
+    int d = size - crop;
+    if (mode == VS_CROP_FLOOR || d % 2 == 0)
+        return d / 2;
+    /* round(d / 2) with d odd is k + 0.5: Python rounds half to even. */
+    int k = d / 2;
+    return k % 2 == 0 ? k : k + 1;
+}
+
+/* Cover W x H keeping the aspect ratio, as Hugging Face CLIP's shortest-edge
+ * resize: the int() is taken of a double quotient, like Python's. */
+static void cover_size(int src_w, int src_h, int W, int H, int *new_w, int *new_h)
+{
+    if ((int64_t)src_w * H >= (int64_t)src_h * W) {
+        *new_h = H;
+        *new_w = (int)((double)((int64_t)H * src_w) / src_h);
+        if (*new_w < W)
+            *new_w = W;
+    } else {
+        *new_w = W;
+        *new_h = (int)((double)((int64_t)W * src_h) / src_w);
+        if (*new_h < H)
+            *new_h = H;
+    }
+}
+
+/* Set the view up for pictures of in_w x in_h (after rotation). */
+static int setup_view(ViewState *vs, int in_w, int in_h)
+{
+    const VsView *v = &vs->view;
+    int rin_w = in_w, rin_h = in_h, rout_w = v->width, rout_h = v->height, ret;
+    vs->win_x = vs->win_y = 0;
+    if (v->resize == VS_RESIZE_SHORT_CROP) {
+        cover_size(in_w, in_h, v->width, v->height, &rout_w, &rout_h);
+        vs->win_x = crop_offset(rout_w, v->width, v->crop_round);
+        vs->win_y = crop_offset(rout_h, v->height, v->crop_round);
+    } else if (v->resize == VS_RESIZE_PAD) {
+        int side = in_w > in_h ? in_w : in_h;
+        rin_w = rin_h = side;
+        size_t bytes = (size_t)side * (size_t)side * 3;
+        if ((ret = buffer_reserve(&vs->pad, bytes)) < 0)
+            return ret;
+        for (size_t i = 0; i < bytes; i++)
+            vs->pad.data[i] = v->pad_fill[i % 3];
+    }
+    if (vs->have_rs)
+        vs_resampler_free(&vs->rs);
+    vs->have_rs = 0;
+    if ((ret = vs_resampler_init(&vs->rs, rin_w, rin_h, rout_w, rout_h, v->filter)) < 0)
+        return ret;
+    vs->have_rs = 1;
+    vs->in_w = in_w;
+    vs->in_h = in_h;
+    return 0;
+}
+
+/* Apollo's expand2square: paste at ((side - w) // 2, (side - h) // 2); the
+ * border was filled when the geometry was set up and is never written. */
+static const uint8_t *paste_square(ViewState *vs, const uint8_t *rgb, int w, int h,
+                                   ptrdiff_t stride)
+{
+    int side = vs->rs.in_w;
+    int ox = (side - w) / 2, oy = (side - h) / 2;
+    for (int y = 0; y < h; y++)
+        memcpy(vs->pad.data + ((size_t)(oy + y) * (size_t)side + (size_t)ox) * 3,
+               rgb + (ptrdiff_t)y * stride, (size_t)w * 3);
+    return vs->pad.data;
+}
+
+static int run_view(VsPreprocessor *p, ViewState *vs, const uint8_t *rgb, int w, int h,
+                    ptrdiff_t stride, uint8_t *dst)
+{
+    const VsView *v = &vs->view;
+    int ret;
+    if (!vs->have_rs || vs->in_w != w || vs->in_h != h)
+        if ((ret = setup_view(vs, w, h)) < 0)
+            return ret;
+    if (v->resize == VS_RESIZE_PAD) {
+        rgb = paste_square(vs, rgb, w, h, stride);
+        stride = (ptrdiff_t)vs->rs.in_w * 3;
+    }
+    size_t need = vs_resample_scratch_size(&vs->rs, vs->win_y, v->width, v->height);
+    if ((ret = buffer_reserve(&p->scratch, need ? need : 1)) < 0)
+        return ret;
+    /* u8 THWC is exactly the resampler's output: write it in place. */
+    uint8_t *out = dst;
+    if (v->dtype != VS_DTYPE_U8 || v->layout != VS_LAYOUT_THWC) {
+        if ((ret = buffer_reserve(&vs->resized, (size_t)v->width * (size_t)v->height * 3)) < 0)
+            return ret;
+        out = vs->resized.data;
+    }
+    vs_resample_rgb24(&vs->rs, rgb, stride, out, (ptrdiff_t)v->width * 3, vs->win_x, vs->win_y,
+                      v->width, v->height, p->scratch.data);
+    write_output(vs, out, dst);
+    return 0;
+}
+
+/* --------------------------------------------------------- colour, turn */
+
+static int sws_colorspace(enum AVColorSpace cs)
+{
+    switch (cs) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    default: return SWS_CS_DEFAULT; /* BT.601, also for untagged video */
+    }
+}
+
+/* The deprecated yuvj formats are the yuv ones with full range: give
+ * swscale the plain format (it warns about yuvj) and the range explicitly. */
+static enum AVPixelFormat unjpeg(enum AVPixelFormat fmt, int *full)
+{
+    switch (fmt) {
+    case AV_PIX_FMT_YUVJ420P: *full = 1; return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: *full = 1; return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: *full = 1; return AV_PIX_FMT_YUV444P;
+    case AV_PIX_FMT_YUVJ440P: *full = 1; return AV_PIX_FMT_YUV440P;
+    case AV_PIX_FMT_YUVJ411P: *full = 1; return AV_PIX_FMT_YUV411P;
+    default: return fmt;
+    }
+}
+
+static int setup_sws(VsPreprocessor *p, int w, int h, enum AVPixelFormat fmt, int cs, int full)
+{
+    const char *name = av_get_pix_fmt_name(fmt);
+    sws_freeContext(p->sws);
+    p->sws = NULL;
+    if (!sws_isSupportedInput(fmt))
+        return vs_error(VS_ERR_UNSUPPORTED, "preprocess: frames in pixel format %s cannot be "
+                        "converted to RGB", name ? name : "unknown");
+    p->sws = sws_getContext(w, h, fmt, w, h, AV_PIX_FMT_RGB24, VS_SWS_FLAGS, NULL, NULL, NULL);
+    if (!p->sws)
+        return vs_error(VS_ERR_UNSUPPORTED, "preprocess: cannot convert %dx%d %s frames to RGB",
+                        w, h, name ? name : "unknown-format");
+    const int *coefs = sws_getCoefficients(cs);
+    /* RGB output is always full range; brightness 0, contrast and
+     * saturation 1.0 in 16.16 fixed point. */
+    if (sws_setColorspaceDetails(p->sws, coefs, full, coefs, 1, 0, 1 << 16, 1 << 16) < 0)
+        vs_log(VS_LOG_DEBUG, "preprocess: %s: colour details not applied", name ? name : "?");
+    av_free(p->rgb);
+    p->rgb_stride = (w * 3 + 63) & ~63;
+    p->rgb_size = (size_t)p->rgb_stride * (size_t)h + 64;
+    p->rgb = av_malloc(p->rgb_size);
+    if (!p->rgb) {
+        sws_freeContext(p->sws);
+        p->sws = NULL;
+        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory for a %dx%d RGB picture", w, h);
+    }
+    p->sws_w = w;
+    p->sws_h = h;
+    p->sws_fmt = fmt;
+    p->sws_cs = cs;
+    p->sws_full = full;
+    return 0;
+}
+
+static int to_rgb(VsPreprocessor *p, const AVFrame *frame)
+{
+    int full = frame->color_range == AVCOL_RANGE_JPEG;
+    enum AVPixelFormat fmt = unjpeg((enum AVPixelFormat)frame->format, &full);
+    int cs = sws_colorspace(frame->colorspace);
+    int ret;
+    if (!p->sws || p->sws_w != frame->width || p->sws_h != frame->height ||
+        p->sws_fmt != (int)fmt || p->sws_cs != cs || p->sws_full != full)
+        if ((ret = setup_sws(p, frame->width, frame->height, fmt, cs, full)) < 0)
+            return ret;
+    uint8_t *dst[4] = {p->rgb, NULL, NULL, NULL};
+    int dst_stride[4] = {p->rgb_stride, 0, 0, 0};
+    ret = sws_scale(p->sws, (const uint8_t *const *)frame->data, frame->linesize, 0,
+                    frame->height, dst, dst_stride);
+    if (ret != frame->height)
+        return vs_error(VS_ERR_INTERNAL, "preprocess: swscale converted %d of %d rows", ret,
+                        frame->height);
+    return 0;
+}
+
+/* Source pixel of output (i, j) (row, column) for k quarter turns
+ * counter-clockwise, as numpy's rot90(img, k): in[j][w-1-i] for k = 1,
+ * in[h-1-i][w-1-j] for 2, in[h-1-j][i] for 3. */
+static const uint8_t *turned_pixel(const uint8_t *in, ptrdiff_t stride, int w, int h, int k,
+                                   int i, int j)
+{
+    int sx = k == 1 ? w - 1 - i : k == 2 ? w - 1 - j : i;
+    int sy = k == 1 ? j : k == 2 ? h - 1 - i : h - 1 - j;
+    return in + (ptrdiff_t)sy * stride + (ptrdiff_t)sx * 3;
+}
+
+/* Turn w x h RGB24 by k quarter turns; tiles keep the column-wise reads of
+ * a quarter turn within the cache. */
+static void rotate_rgb(const uint8_t *in, ptrdiff_t stride, int w, int h, int k, uint8_t *out)
+{
+    enum { TILE = 32 };
+    int ow = (k == 2) ? w : h, oh = (k == 2) ? h : w;
+    for (int ti = 0; ti < oh; ti += TILE) {
+        for (int tj = 0; tj < ow; tj += TILE) {
+            int ei = ti + TILE < oh ? ti + TILE : oh, ej = tj + TILE < ow ? tj + TILE : ow;
+            for (int i = ti; i < ei; i++) {
+                uint8_t *o = out + ((size_t)i * (size_t)ow + (size_t)tj) * 3;
+                for (int j = tj; j < ej; j++, o += 3)
+                    memcpy(o, turned_pixel(in, stride, w, h, k, i, j), 3);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ API */
+
 int vs_preprocessor_create(VsPreprocessor **out, const VsView *views, size_t nviews)
-{ (void)out; (void)views; (void)nviews; return vs_error(VS_ERR_UNSUPPORTED, "preprocess: not implemented"); }
+{
+    int ret;
+    if (!out)
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no output handle");
+    *out = NULL;
+    if (!views || nviews == 0)
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no views given");
+    for (size_t i = 0; i < nviews; i++)
+        if ((ret = vs_view_validate(&views[i])) < 0)
+            return ret;
+    VsPreprocessor *p = calloc(1, sizeof(*p));
+    if (!p)
+        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory");
+    p->views = calloc(nviews, sizeof(*p->views));
+    if (!p->views) {
+        free(p);
+        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory");
+    }
+    p->nviews = nviews;
+    for (size_t i = 0; i < nviews; i++) {
+        p->views[i].view = views[i];
+        build_tables(&p->views[i]);
+    }
+    *out = p;
+    return 0;
+}
+
 int vs_preprocessor_run(VsPreprocessor *p, const AVFrame *frame, int rotation, void *const *dst)
-{ (void)p; (void)frame; (void)rotation; (void)dst; return VS_ERR_UNSUPPORTED; }
-void vs_preprocessor_destroy(VsPreprocessor **p) { (void)p; }
+{
+    int ret;
+    if (!p || !frame)
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no preprocessor or no frame");
+    if (!dst)
+        return 0;
+    if (frame->width < 1 || frame->height < 1 || !frame->data[0])
+        return vs_error(VS_ERR_INVALID_DATA, "preprocess: frame has no picture (%dx%d)",
+                        frame->width, frame->height);
+    int turn = ((rotation % 360) + 360) % 360;
+    if (turn % 90 != 0)
+        return vs_error(VS_ERR_UNSUPPORTED, "preprocess: rotation %d is not a multiple of 90",
+                        rotation);
+    if ((ret = to_rgb(p, frame)) < 0)
+        return ret;
+
+    const uint8_t *rgb = p->rgb;
+    ptrdiff_t stride = p->rgb_stride;
+    int w = frame->width, h = frame->height;
+    if (turn) {
+        int k = turn / 90;
+        if ((ret = buffer_reserve(&p->rotated, (size_t)w * (size_t)h * 3)) < 0)
+            return ret;
+        rotate_rgb(p->rgb, p->rgb_stride, w, h, k, p->rotated.data);
+        if (k != 2) {
+            int t = w;
+            w = h;
+            h = t;
+        }
+        rgb = p->rotated.data;
+        stride = (ptrdiff_t)w * 3;
+    }
+    for (size_t v = 0; v < p->nviews; v++) {
+        if (!dst[v])
+            continue;
+        if ((ret = run_view(p, &p->views[v], rgb, w, h, stride, dst[v])) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+void vs_preprocessor_destroy(VsPreprocessor **pp)
+{
+    if (!pp || !*pp)
+        return;
+    VsPreprocessor *p = *pp;
+    for (size_t v = 0; v < p->nviews; v++) {
+        ViewState *vs = &p->views[v];
+        if (vs->have_rs)
+            vs_resampler_free(&vs->rs);
+        buffer_free(&vs->pad);
+        buffer_free(&vs->resized);
+    }
+    free(p->views);
+    sws_freeContext(p->sws);
+    av_free(p->rgb);
+    buffer_free(&p->rotated);
+    buffer_free(&p->scratch);
+    free(p);
+    *pp = NULL;
+}

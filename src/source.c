@@ -1,7 +1,322 @@
-/* STUB */
-#include "internal.h"
-void vs_source_default_settings(VsSourceSettings *s) { (void)s; }
-int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings) { (void)out; (void)path; (void)settings; return VS_ERR_UNSUPPORTED; }
-void vs_source_close(VsSource **src) { (void)src; }
-const VsStreamInfo *vs_source_info(const VsSource *src) { (void)src; return NULL; }
-int vs_source_plan_input(VsSource *src, VsPlanInput *in) { (void)src; (void)in; return VS_ERR_UNSUPPORTED; }
+/* source: open a file, choose the video stream, open its decoder, report stream info. */
+#include "source.h"
+
+#include <libavutil/display.h>
+#include <libavutil/pixdesc.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Larger than any real video (16K is 15360x8640) yet small enough that a
+ * frame's buffers cannot overflow size arithmetic. */
+#define VS_MAX_SIDE 32768
+#define VS_MAX_PIXELS (1LL << 28)
+
+void vs_source_default_settings(VsSourceSettings *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+const VsStreamInfo *vs_source_info(const VsSource *src)
+{
+    return src ? &src->info : NULL;
+}
+
+double vs_source_ts_to_sec(const VsSource *src, int64_t ts)
+{
+    return (double)(ts - src->info.start_pts) * src->info.time_base.num / src->info.time_base.den;
+}
+
+int64_t vs_source_sec_to_ts(const VsSource *src, double sec)
+{
+    return src->info.start_pts +
+           (int64_t)floor(sec * src->info.time_base.den / src->info.time_base.num);
+}
+
+int vs_source_rewind(VsSource *src)
+{
+    AVFormatContext *fmt = src->fmt;
+    int64_t start = src->info.start_pts;
+    if (avformat_seek_file(fmt, src->st->index, INT64_MIN, start, start, 0) < 0 &&
+        av_seek_frame(fmt, src->st->index, start, AVSEEK_FLAG_BACKWARD) < 0 &&
+        av_seek_frame(fmt, -1, 0, AVSEEK_FLAG_BYTE) < 0)
+        return vs_error(VS_ERR_IO, "%s: cannot seek back to the start", src->info.path);
+    return 0;
+}
+
+static int check_path(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return vs_error(VS_ERR_NOT_FOUND, "%s: no such file", path);
+        return vs_error(VS_ERR_IO, "%s: cannot access: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(sb.st_mode))
+        return vs_error(VS_ERR_INVALID_DATA, "%s: is a directory, not a video file", path);
+    if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+        return vs_error(VS_ERR_INVALID_DATA, "%s: empty file", path);
+    return 0;
+}
+
+static int is_still_image_demuxer(const char *name)
+{
+    size_t n = strlen(name);
+    return !strcmp(name, "image2") || (n > 5 && !strcmp(name + n - 5, "_pipe"));
+}
+
+/* The best video stream that is a real video (not cover art). */
+static int choose_stream(VsSource *src, const char *path)
+{
+    AVFormatContext *fmt = src->fmt;
+    int best = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (best >= 0 && (fmt->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC))
+        best = -1;
+    for (unsigned i = 0; best < 0 && i < fmt->nb_streams; i++) {
+        AVStream *st = fmt->streams[i];
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+            !(st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            best = (int)i;
+    }
+    if (best < 0) {
+        int audio = 0;
+        for (unsigned i = 0; i < fmt->nb_streams; i++)
+            audio |= fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
+        return vs_error(VS_ERR_NO_VIDEO, "%s: no video stream%s", path,
+                        audio ? " (audio only)" : "");
+    }
+    src->st = fmt->streams[best];
+    for (unsigned i = 0; i < fmt->nb_streams; i++)
+        fmt->streams[i]->discard = (int)i == best ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    return 0;
+}
+
+static int open_decoder(VsSource *src, const char *path)
+{
+    const AVCodecParameters *par = src->st->codecpar;
+    const AVCodec *codec = avcodec_find_decoder(par->codec_id);
+    if (!codec)
+        return vs_error(VS_ERR_UNSUPPORTED, "%s: no decoder for codec '%s'", path,
+                        avcodec_get_name(par->codec_id));
+    src->dec = avcodec_alloc_context3(codec);
+    if (!src->dec)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", path);
+    int ret = avcodec_parameters_to_context(src->dec, par);
+    if (ret < 0)
+        return vs_error(vs_error_from_av(ret), "%s: bad codec parameters: %s", path, av_err2str(ret));
+    src->dec->pkt_timebase = src->st->time_base;
+    src->dec->thread_count = src->threads;
+    src->dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    ret = avcodec_open2(src->dec, codec, NULL);
+    if (ret < 0)
+        return vs_error(vs_error_from_av(ret), "%s: cannot open the %s decoder: %s", path,
+                        codec->name, av_err2str(ret));
+    return 0;
+}
+
+static void copy_name(char *dst, size_t size, const char *name)
+{
+    snprintf(dst, size, "%s", name ? name : "unknown");
+}
+
+/* Rotation from the display matrix, as 0/90/180/270 counter-clockwise. */
+static int stream_rotation(const AVStream *st)
+{
+    const uint8_t *m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (!m)
+        return 0;
+    double theta = av_display_rotation_get((const int32_t *)m);
+    if (isnan(theta))
+        return 0;
+    int deg = (int)lround(theta / 90.0) * 90;
+    deg %= 360;
+    return deg < 0 ? deg + 360 : deg;
+}
+
+/* Frame count, keyframes and frame rate regularity from a per-frame container
+ * index (MP4/MOV has one), without reading any packet. */
+static void info_from_index(VsSource *src)
+{
+    AVStream *st = src->st;
+    int n = avformat_index_get_entries_count(st);
+    if (n <= 0 || st->nb_frames <= 0 || n < st->nb_frames)
+        return;
+    int64_t *ts = malloc(sizeof(*ts) * (size_t)n);
+    if (!ts)
+        return;
+    int64_t frames = 0, keys = 0;
+    for (int i = 0; i < n; i++) {
+        const AVIndexEntry *e = avformat_index_get_entry(st, i);
+        if (!e || (e->flags & AVINDEX_DISCARD_FRAME))
+            continue;
+        keys += !!(e->flags & AVINDEX_KEYFRAME);
+        ts[frames++] = e->timestamp;
+    }
+    src->info.counted_frames = frames;
+    src->info.keyframes = keys;
+    src->info.vfr = vs_timestamps_vary(ts, (size_t)frames);
+    free(ts);
+}
+
+static void fill_info(VsSource *src, const char *path)
+{
+    VsStreamInfo *in = &src->info;
+    AVStream *st = src->st;
+    const AVCodecParameters *par = st->codecpar;
+
+    snprintf(in->path, sizeof(in->path), "%s", path);
+    copy_name(in->container, sizeof(in->container), src->fmt->iformat->name);
+    copy_name(in->codec, sizeof(in->codec), avcodec_get_name(par->codec_id));
+    in->stream_index = st->index;
+    in->time_base = (VsRational){st->time_base.num, st->time_base.den};
+    in->start_pts = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    in->start_time = in->start_pts * av_q2d(st->time_base);
+    in->avg_frame_rate = (VsRational){st->avg_frame_rate.num, st->avg_frame_rate.den ? st->avg_frame_rate.den : 1};
+    in->real_frame_rate = (VsRational){st->r_frame_rate.num, st->r_frame_rate.den ? st->r_frame_rate.den : 1};
+    in->header_frames = st->nb_frames > 0 ? st->nb_frames : 0;
+    in->counted_frames = -1;
+    in->keyframes = -1;
+    in->vfr = -1;
+
+    in->coded_width = par->width;
+    in->coded_height = par->height;
+    in->rotation = stream_rotation(st);
+    AVRational sar = av_guess_sample_aspect_ratio(src->fmt, st, NULL);
+    if (sar.num <= 0 || sar.den <= 0)
+        sar = (AVRational){1, 1};
+    in->sample_aspect_ratio = (VsRational){sar.num, sar.den};
+    int dw = (int)lround((double)par->width * sar.num / sar.den), dh = par->height;
+    in->display_width = in->rotation % 180 ? dh : dw;
+    in->display_height = in->rotation % 180 ? dw : dh;
+
+    enum AVPixelFormat pf = par->format;
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(pf);
+    copy_name(in->pix_fmt, sizeof(in->pix_fmt), desc ? desc->name : NULL);
+    in->bit_depth = desc ? desc->comp[0].depth : 0;
+    copy_name(in->color_matrix, sizeof(in->color_matrix), av_color_space_name(par->color_space));
+    enum AVColorRange range = par->color_range;
+    if (range == AVCOL_RANGE_UNSPECIFIED && desc && !strncmp(desc->name, "yuvj", 4))
+        range = AVCOL_RANGE_JPEG;
+    copy_name(in->color_range, sizeof(in->color_range), av_color_range_name(range));
+    copy_name(in->color_primaries, sizeof(in->color_primaries), av_color_primaries_name(par->color_primaries));
+    copy_name(in->color_transfer, sizeof(in->color_transfer), av_color_transfer_name(par->color_trc));
+
+    if (st->duration != AV_NOPTS_VALUE && st->duration > 0) {
+        in->duration = st->duration * av_q2d(st->time_base);
+        in->duration_source = VS_DURATION_STREAM;
+    } else if (src->fmt->duration != AV_NOPTS_VALUE && src->fmt->duration > 0) {
+        double fmt_start = src->fmt->start_time != AV_NOPTS_VALUE ? src->fmt->start_time / (double)AV_TIME_BASE : 0;
+        in->duration = src->fmt->duration / (double)AV_TIME_BASE - (in->start_time - fmt_start);
+        in->duration_source = VS_DURATION_FORMAT;
+    }
+    info_from_index(src);
+}
+
+/* After a scan, its exact figures replace header values. */
+static void info_from_scan(VsSource *src)
+{
+    VsStreamInfo *in = &src->info;
+    in->counted_frames = src->keys.frames;
+    in->keyframes = (int64_t)src->keys.n_keys;
+    in->vfr = src->keys.vfr;
+    if (src->keys.end_time > 0) {
+        in->duration = src->keys.end_time;
+        in->duration_source = VS_DURATION_SCAN;
+    }
+}
+
+int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings)
+{
+    VsSourceSettings defaults;
+    if (!out || !path)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_source_open: NULL argument");
+    *out = NULL;
+    if (!settings) {
+        vs_source_default_settings(&defaults);
+        settings = &defaults;
+    }
+    int ret = check_path(path);
+    if (ret < 0)
+        return ret;
+
+    VsSource *src = calloc(1, sizeof(*src));
+    if (!src)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", path);
+    src->threads = settings->threads > 0 ? settings->threads : 0;
+
+    av_log_set_level(AV_LOG_QUIET);
+    ret = avformat_open_input(&src->fmt, path, NULL, NULL);
+    if (ret < 0) {
+        ret = vs_error(ret == AVERROR_INVALIDDATA ? VS_ERR_INVALID_DATA : vs_error_from_av(ret),
+                       "%s: not a readable media file (%s)", path, av_err2str(ret));
+        goto fail;
+    }
+    if (is_still_image_demuxer(src->fmt->iformat->name)) {
+        ret = vs_error(VS_ERR_NO_VIDEO, "%s: a still image (%s), not a video", path, src->fmt->iformat->name);
+        goto fail;
+    }
+    ret = avformat_find_stream_info(src->fmt, NULL);
+    if (ret < 0) {
+        ret = vs_error(vs_error_from_av(ret), "%s: cannot read stream info (%s)", path, av_err2str(ret));
+        goto fail;
+    }
+    if ((ret = choose_stream(src, path)) < 0)
+        goto fail;
+    const AVCodecParameters *par = src->st->codecpar;
+    if (par->width <= 0 || par->height <= 0) {
+        ret = vs_error(VS_ERR_INVALID_DATA, "%s: video stream has no picture size", path);
+        goto fail;
+    }
+    if (par->width > VS_MAX_SIDE || par->height > VS_MAX_SIDE ||
+        (int64_t)par->width * par->height > VS_MAX_PIXELS) {
+        ret = vs_error(VS_ERR_UNSUPPORTED, "%s: absurd picture size %dx%d", path, par->width, par->height);
+        goto fail;
+    }
+    if ((ret = open_decoder(src, path)) < 0)
+        goto fail;
+    fill_info(src, path);
+    if (settings->scan || src->info.duration_source == VS_DURATION_UNKNOWN) {
+        if ((ret = vs_keyindex_scan(src)) < 0)
+            goto fail;
+        info_from_scan(src);
+    }
+    if (!(src->info.duration > 0)) {
+        ret = vs_error(VS_ERR_NO_VIDEO, "%s: video stream has no frames", path);
+        goto fail;
+    }
+    *out = src;
+    return 0;
+fail:
+    vs_source_close(&src);
+    return ret;
+}
+
+void vs_source_close(VsSource **psrc)
+{
+    if (!psrc || !*psrc)
+        return;
+    VsSource *src = *psrc;
+    avcodec_free_context(&src->dec);
+    avformat_close_input(&src->fmt);
+    vs_keyindex_free(&src->keys);
+    free(src);
+    *psrc = NULL;
+}
+
+int vs_source_plan_input(VsSource *src, VsPlanInput *in)
+{
+    if (!src || !in)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_source_plan_input: NULL argument");
+    memset(in, 0, sizeof(*in));
+    in->duration = src->info.duration;
+    in->avg_frame_rate = av_q2d(src->st->avg_frame_rate);
+    in->frame_count = src->info.counted_frames > 0 ? src->info.counted_frames : src->info.header_frames;
+    /* Keyframe times need a packet scan: present when the source was opened
+     * with settings.scan (or had to be scanned for its duration). */
+    in->keyframe_times = src->keys.built ? src->keys.key_times : NULL;
+    in->n_keyframes = src->keys.built ? src->keys.n_keys : 0;
+    return 0;
+}

@@ -1,9 +1,184 @@
-/* STUB: replaced by the view/preset implementation. */
+/* Views: the presets that mirror each encoder's own preprocessing, and the
+ * checks every view passes before a reader accepts it. */
 #include "internal.h"
-void vs_view_default(VsView *view) { (void)view; }
-int vs_view_preset(VsView *view, const char *name) { (void)view; (void)name; return VS_ERR_UNSUPPORTED; }
-const char *const *vs_view_preset_names(void) { static const char *const n[] = {NULL}; return n; }
-int vs_view_validate(const VsView *view) { (void)view; return VS_ERR_UNSUPPORTED; }
-size_t vs_view_frame_bytes(const VsView *view) { (void)view; return 0; }
-const char *vs_dtype_name(int dtype) { (void)dtype; return "?"; }
-int vs_dtype_from_name(const char *name) { (void)name; return -1; }
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VS_VIEW_MAX_SIDE 16384
+
+static const float SIGLIP_MEAN[3] = {0.5f, 0.5f, 0.5f};
+static const float SIGLIP_STD[3] = {0.5f, 0.5f, 0.5f};
+/* Hugging Face CLIPImageProcessor / OpenAI CLIP. */
+static const float CLIP_MEAN[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+static const float CLIP_STD[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+/* ImageNet, as InternVideo2's transform uses. */
+static const float IMAGENET_MEAN[3] = {0.485f, 0.456f, 0.406f};
+static const float IMAGENET_STD[3] = {0.229f, 0.224f, 0.225f};
+
+typedef struct Preset {
+    const char *name;
+    int side;
+    int resize, filter, crop_round;
+    const float *mean, *std;
+} Preset;
+
+static const Preset PRESETS[] = {
+    {"siglip-384", 384, VS_RESIZE_SQUASH, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD},
+    {"clip-336", 336, VS_RESIZE_SHORT_CROP, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD},
+    {"internvideo2-224", 224, VS_RESIZE_SHORT_CROP, VS_FILTER_BILINEAR, VS_CROP_ROUND,
+     IMAGENET_MEAN, IMAGENET_STD},
+};
+#define NPRESETS (sizeof(PRESETS) / sizeof(PRESETS[0]))
+
+static const char *const PRESET_NAMES[NPRESETS + 1] = {"siglip-384", "clip-336",
+                                                       "internvideo2-224", NULL};
+
+static const char *const DTYPE_NAMES[] = {"u8", "f16", "bf16", "f32"};
+static const size_t DTYPE_SIZES[] = {1, 2, 2, 4};
+#define NDTYPES (sizeof(DTYPE_NAMES) / sizeof(DTYPE_NAMES[0]))
+
+/* Apollo's expand2square fills with tuple(int(x * 255) for x in mean): truncation. */
+static void set_mean_std(VsView *view, const float mean[3], const float std[3])
+{
+    for (int c = 0; c < 3; c++) {
+        view->mean[c] = mean[c];
+        view->std[c] = std[c];
+        view->pad_fill[c] = (uint8_t)(int)((double)mean[c] * 255.0);
+    }
+}
+
+void vs_view_default(VsView *view)
+{
+    if (!view)
+        return;
+    memset(view, 0, sizeof(*view));
+    snprintf(view->name, sizeof(view->name), "%s", "custom");
+    view->width = 384;
+    view->height = 384;
+    view->resize = VS_RESIZE_SQUASH;
+    view->filter = VS_FILTER_BICUBIC;
+    view->crop_round = VS_CROP_FLOOR;
+    view->rescale = 1.0f / 255.0f;
+    set_mean_std(view, SIGLIP_MEAN, SIGLIP_STD);
+    view->dtype = VS_DTYPE_F16;
+    view->layout = VS_LAYOUT_TCHW;
+}
+
+int vs_view_preset(VsView *view, const char *name)
+{
+    if (!view || !name)
+        return vs_error(VS_ERR_INVALID_ARG, "view preset: no view or no name given");
+    for (size_t i = 0; i < NPRESETS; i++) {
+        const Preset *p = &PRESETS[i];
+        if (strcmp(p->name, name) != 0)
+            continue;
+        vs_view_default(view);
+        snprintf(view->name, sizeof(view->name), "%s", p->name);
+        view->width = view->height = p->side;
+        view->resize = p->resize;
+        view->filter = p->filter;
+        view->crop_round = p->crop_round;
+        set_mean_std(view, p->mean, p->std);
+        return 0;
+    }
+    return vs_error(VS_ERR_INVALID_ARG,
+                    "view preset '%s': unknown (known: siglip-384, clip-336, internvideo2-224)",
+                    name);
+}
+
+const char *const *vs_view_preset_names(void)
+{
+    return PRESET_NAMES;
+}
+
+/* The name becomes part of a tensor name "KEY/NAME": it must be a terminated,
+ * non-empty string without '/' or control characters. */
+static int check_name(const VsView *view)
+{
+    const char *end = memchr(view->name, '\0', sizeof(view->name));
+    if (!end)
+        return vs_error(VS_ERR_INVALID_ARG, "view: name is not NUL-terminated within %zu bytes",
+                        sizeof(view->name));
+    if (end == view->name)
+        return vs_error(VS_ERR_INVALID_ARG, "view: name must not be empty");
+    for (const char *s = view->name; s < end; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '"' || ch == '\\')
+            return vs_error(VS_ERR_INVALID_ARG,
+                            "view %s: name must not contain '/', quotes, backslashes or control "
+                            "characters",
+                            view->name);
+    }
+    return 0;
+}
+
+static int check_enum(const VsView *view, const char *field, int value, int count)
+{
+    if (value < 0 || value >= count)
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: %s %d is not a known value (0..%d)",
+                        view->name, field, value, count - 1);
+    return 0;
+}
+
+int vs_view_validate(const VsView *view)
+{
+    int ret;
+    if (!view)
+        return vs_error(VS_ERR_INVALID_ARG, "view: NULL");
+    if ((ret = check_name(view)) < 0)
+        return ret;
+    if (view->width < 1 || view->width > VS_VIEW_MAX_SIDE)
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: width %d must be in 1..%d", view->name,
+                        view->width, VS_VIEW_MAX_SIDE);
+    if (view->height < 1 || view->height > VS_VIEW_MAX_SIDE)
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: height %d must be in 1..%d", view->name,
+                        view->height, VS_VIEW_MAX_SIDE);
+    if ((ret = check_enum(view, "resize", view->resize, 3)) < 0 ||
+        (ret = check_enum(view, "filter", view->filter, 4)) < 0 ||
+        (ret = check_enum(view, "crop_round", view->crop_round, 2)) < 0 ||
+        (ret = check_enum(view, "dtype", view->dtype, (int)NDTYPES)) < 0 ||
+        (ret = check_enum(view, "layout", view->layout, 2)) < 0)
+        return ret;
+    if (!isfinite(view->rescale))
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: rescale must be a finite number",
+                        view->name);
+    for (int c = 0; c < 3; c++) {
+        if (!isfinite(view->mean[c]))
+            return vs_error(VS_ERR_INVALID_ARG, "view %s: mean[%d] must be a finite number",
+                            view->name, c);
+        if (!isfinite(view->std[c]))
+            return vs_error(VS_ERR_INVALID_ARG, "view %s: std[%d] must be a finite number",
+                            view->name, c);
+        if (view->std[c] == 0.0f)
+            return vs_error(VS_ERR_INVALID_ARG, "view %s: std[%d] must be non-zero", view->name,
+                            c);
+    }
+    return 0;
+}
+
+size_t vs_view_frame_bytes(const VsView *view)
+{
+    if (!view || view->width < 1 || view->height < 1 || view->dtype < 0 ||
+        view->dtype >= (int)NDTYPES)
+        return 0;
+    return (size_t)3 * (size_t)view->width * (size_t)view->height * DTYPE_SIZES[view->dtype];
+}
+
+const char *vs_dtype_name(int dtype)
+{
+    if (dtype < 0 || dtype >= (int)NDTYPES)
+        return "unknown";
+    return DTYPE_NAMES[dtype];
+}
+
+int vs_dtype_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < NDTYPES; i++)
+        if (strcmp(DTYPE_NAMES[i], name) == 0)
+            return (int)i;
+    return -1;
+}

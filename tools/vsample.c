@@ -1,3 +1,55 @@
-#include "vsample/vsample.h"
-#include <stdio.h>
-int main(void) { printf("%s\n", vs_version()); return 0; }
+/* vsample: videos to encoder-ready tensors. One file per subcommand (cmd_*.c). */
+#include "cli.h"
+
+#include <string.h>
+
+static const char usage[] =
+    "usage: vsample COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  info VIDEO [--json] [--scan]       stream info (--scan: count frames and keyframes)\n"
+    "  plan VIDEO [plan options] [--json] the times a strategy samples (no decoding)\n"
+    "  extract VIDEO... -o DIR [options]  sampled frames as tensors in safetensors shards\n"
+    "\n"
+    "plan options:\n"
+    "  -s, --strategy S    fps:F[,jitter] | uniform:N[,jitter] | clips:C,F,FPS | keyframes |\n"
+    "                      timestamps:T1,T2,...   (default fps:2)\n"
+    "  --start T --end T   only times in [T_start, T_end), seconds from the stream start\n"
+    "  --min-frames M --max-frames M   frame budget for fps:F\n"
+    "  --seed N            for jitter strategies (default 0)\n"
+    "  --threads N         decoder threads (default: one per core)\n"
+    "\n"
+    "extract options:\n"
+    "  -o, --output DIR    where shard-NNNNN.safetensors and index.json go\n"
+    "  --preset P[,P...]   siglip-384 (default), clip-336, internvideo2-224; several decode once\n"
+    "  --size WxH --resize squash|short-crop|pad --filter bicubic|bilinear|area|lanczos\n"
+    "  --mean a,b,c --std a,b,c        a custom view (tensor K/custom)\n"
+    "  --dtype u8|f16|bf16|f32         (default f16)   --layout tchw|thwc (default tchw)\n"
+    "  --shard-size BYTES  cap on one shard (default 1073741824)\n"
+    "  -q, --quiet         no progress or summary on stderr\n"
+    "\n"
+    "exit codes: 0 ok, 1 internal error, 2 bad command line, 3 an input could not be read\n"
+    "as a video (the others are still written), 4 the output could not be written,\n"
+    "130 interrupted.\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("missing COMMAND");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("vsample %s\n", vs_version());
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "info"))
+        return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plan"))
+        return cmd_plan(argc - 1, argv + 1);
+    if (!strcmp(cmd, "extract"))
+        return cmd_extract(argc - 1, argv + 1);
+    return usage_error("unknown command '%s'", cmd);
+}

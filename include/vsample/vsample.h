@@ -158,8 +158,9 @@ typedef struct VsPlan VsPlan;
 
 VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
-/// Fill in from a source: info, and its keyframe index (built by a demux-only
-/// scan when the container has none). The arrays stay owned by src.
+/// Fill in from a source's info. keyframe_times is set only when the source was
+/// scanned (VsSourceSettings.scan, or a file whose header has no duration);
+/// the arrays stay owned by src.
 VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.

@@ -1,0 +1,28 @@
+/* keyindex: every packet's timing from a demux-only scan (no decoding):
+ * frame count, keyframe presentation times, real duration, constant or
+ * variable frame rate. Built once per source, when something needs it. */
+#ifndef VSAMPLE_KEYINDEX_H
+#define VSAMPLE_KEYINDEX_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef struct VsKeyIndex {
+    int built;
+    int64_t frames;        /* packets of the stream = coded frames */
+    double *key_times;     /* keyframe presentation times, seconds from start, sorted */
+    size_t n_keys;
+    double end_time;       /* end of the last frame (pts + duration), seconds from start */
+    int vfr;               /* 1 if frame durations vary, 0 if not, -1 unknown */
+} VsKeyIndex;
+
+struct VsSource;
+/* Read every packet of the stream once (then rewind). */
+int vs_keyindex_scan(struct VsSource *src);
+void vs_keyindex_free(VsKeyIndex *k);
+
+/* 1 if the sorted durations of consecutive presentation times vary by more
+ * than timestamp rounding, 0 if not; times are in time-base units. */
+int vs_timestamps_vary(int64_t *sorted_ts, size_t n);
+
+#endif

@@ -1,0 +1,240 @@
+/* One safetensors file being written (see shard_file.h).
+ *
+ * Layout of a finished file: u64 little-endian N, N bytes of JSON header
+ * padded with spaces, then the tensor data. 8 + N is kept a multiple of 8 so
+ * that the data starts aligned for readers that map the file. While the file
+ * is written the header is unknown, so the data starts after a reserved
+ * region; if the header outgrows it, the file is rebuilt with a header of
+ * the right size and a copy of the data (copy_file_range: in-kernel, often
+ * without touching the data at all). */
+#include "shard_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "safetensors data is little-endian; this writer copies host bytes as they are"
+#endif
+
+static const char META_OPEN[] = "{\"__metadata__\":{";
+
+/* The header text is META_OPEN, meta without its leading ',', "}", tensors, "}". */
+static uint64_t header_len(uint64_t entries_len)
+{
+    return entries_len + (sizeof(META_OPEN) - 1) - 1 + 2;
+}
+
+static uint64_t round8(uint64_t v)
+{
+    return (v + 7) & ~(uint64_t)7;
+}
+
+uint64_t vs_shard_file_size(uint64_t reserve, uint64_t entries_len, uint64_t data)
+{
+    uint64_t head = round8(8 + header_len(entries_len));
+    if (head - 8 > VS_SAFETENSORS_MAX_HEADER)
+        return UINT64_MAX;
+    return (head > reserve ? head : reserve) + data;
+}
+
+int vs_write_all(int fd, const void *buf, size_t n, uint64_t off, const char *name)
+{
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t k = pwrite(fd, p, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return vs_error(VS_ERR_IO, "%s: write failed: %s", name, k < 0 ? strerror(errno) : "no progress");
+        p += k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
+    }
+    return 0;
+}
+
+int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t reserve)
+{
+    VsShardFile *f = calloc(1, sizeof(*f));
+    if (!f)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
+    f->index = index;
+    f->fd = -1;
+    f->reserve = reserve;
+    if (asprintf(&f->path, "%s/shard-%05d.safetensors", dir, index) < 0)
+        f->path = NULL;
+    if (asprintf(&f->tmp_path, "%s/.shard-%05d.safetensors.tmp", dir, index) < 0)
+        f->tmp_path = NULL;
+    if (asprintf(&f->copy_path, "%s/.shard-%05d.safetensors.copy.tmp", dir, index) < 0)
+        f->copy_path = NULL;
+    if (!f->path || !f->tmp_path || !f->copy_path) {
+        vs_shard_file_remove(&f);
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
+    }
+    f->fd = open(f->tmp_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (f->fd < 0) {
+        int rc = vs_error(VS_ERR_IO, "%s: cannot create: %s", f->path, strerror(errno));
+        free(f->tmp_path); // nothing to delete
+        f->tmp_path = NULL;
+        vs_shard_file_remove(&f);
+        return rc;
+    }
+    *out = f;
+    return 0;
+}
+
+int vs_shard_file_write(VsShardFile *f, const void *p, size_t n, uint64_t off)
+{
+    return vs_write_all(f->fd, p, n, f->reserve + off, f->path);
+}
+
+int vs_shard_file_rollback(VsShardFile *f, uint64_t data_used, size_t meta_len, size_t tensors_len)
+{
+    f->data_used = data_used;
+    vs_buf_truncate(&f->meta, meta_len);
+    vs_buf_truncate(&f->tensors, tensors_len);
+    if (ftruncate(f->fd, (off_t)(f->reserve + data_used)) < 0)
+        return vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
+    return 0;
+}
+
+/* The 8-byte length and the header, padded with spaces to `total` bytes. */
+static int build_header(const VsShardFile *f, uint64_t total, VsBuf *h)
+{
+    static const char zeros[8];
+    vs_buf_put(h, zeros, 8);
+    vs_buf_puts(h, META_OPEN);
+    vs_buf_put(h, f->meta.data + 1, f->meta.len - 1);
+    vs_buf_puts(h, "}");
+    vs_buf_put(h, f->tensors.data, f->tensors.len);
+    vs_buf_puts(h, "}");
+    static const char spaces[] = "                                ";
+    while (!h->oom && h->len < total) {
+        uint64_t k = total - h->len;
+        vs_buf_put(h, spaces, k < sizeof(spaces) - 1 ? (size_t)k : sizeof(spaces) - 1);
+    }
+    if (h->oom)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
+    uint64_t n = total - 8;
+    for (int i = 0; i < 8; i++)
+        h->data[i] = (char)(n >> (8 * i));
+    return 0;
+}
+
+/* Copy n bytes from in at off_in to out at off_out. */
+static int copy_data(int in, uint64_t off_in, int out, uint64_t off_out, uint64_t n, const char *name)
+{
+    loff_t ri = (loff_t)off_in, ro = (loff_t)off_out;
+    while (n > 0) {
+        ssize_t k = copy_file_range(in, &ri, out, &ro, n > (1u << 30) ? (1u << 30) : n, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0 && (errno == ENOSYS || errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP))
+            break; // not supported here: plain copy below
+        if (k < 0)
+            return vs_error(VS_ERR_IO, "%s: write failed: %s", name, strerror(errno));
+        if (k == 0)
+            return vs_error(VS_ERR_IO, "%s: write failed: temporary file shorter than its data", name);
+        n -= (uint64_t)k;
+    }
+    char *buf = n ? malloc(1 << 20) : NULL;
+    if (n && !buf)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", name);
+    int rc = 0;
+    while (n > 0 && !rc) {
+        ssize_t k = pread(in, buf, n > (1u << 20) ? (1u << 20) : n, (off_t)ri);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            rc = vs_error(VS_ERR_IO, "%s: read back failed: %s", name, k < 0 ? strerror(errno) : "short file");
+            break;
+        }
+        rc = vs_write_all(out, buf, (size_t)k, (uint64_t)ro, name);
+        ri += k, ro += k, n -= (uint64_t)k;
+    }
+    free(buf);
+    return rc;
+}
+
+/* The header did not fit the reserved room: write a new file with a header
+ * of the right size and the data copied after it, and swap it in. */
+static int rebuild(VsShardFile *f, const VsBuf *h)
+{
+    int rc;
+    int out = open(f->copy_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0)
+        return vs_error(VS_ERR_IO, "%s: cannot create: %s", f->path, strerror(errno));
+    rc = vs_write_all(out, h->data, h->len, 0, f->path);
+    if (!rc)
+        rc = copy_data(f->fd, f->reserve, out, h->len, f->data_used, f->path);
+    if (rc)
+        goto fail;
+    close(f->fd);
+    unlink(f->tmp_path);
+    f->fd = out;
+    char *t = f->tmp_path; // from now on the copy is the temporary
+    f->tmp_path = f->copy_path;
+    f->copy_path = t;
+    return 0;
+fail:
+    close(out);
+    unlink(f->copy_path);
+    return rc;
+}
+
+int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
+{
+    VsBuf h = {0};
+    uint64_t need = 8 + header_len(f->meta.len + f->tensors.len);
+    int rc = build_header(f, need > f->reserve ? round8(need) : f->reserve, &h);
+    if (rc)
+        goto fail;
+    if (need > f->reserve) {
+        rc = rebuild(f, &h);
+    } else {
+        rc = vs_write_all(f->fd, h.data, h.len, 0, f->path);
+        // The data already ends there; this only matters if the last bytes were never written.
+        if (!rc && ftruncate(f->fd, (off_t)(f->reserve + f->data_used)) < 0)
+            rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
+    }
+    if (rc)
+        goto fail;
+    if (close(f->fd) < 0) {
+        f->fd = -1;
+        rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
+        goto fail;
+    }
+    f->fd = -1;
+    if (rename(f->tmp_path, f->path) < 0) {
+        rc = vs_error(VS_ERR_IO, "%s: cannot rename into place: %s", f->path, strerror(errno));
+        goto fail;
+    }
+    free(f->tmp_path);
+    f->tmp_path = NULL; // finalized: nothing left to delete
+    *header_bytes = need;
+fail:
+    vs_buf_free(&h);
+    return rc;
+}
+
+void vs_shard_file_remove(VsShardFile **pf)
+{
+    VsShardFile *f = *pf;
+    if (!f)
+        return;
+    if (f->fd >= 0)
+        close(f->fd);
+    if (f->tmp_path)
+        unlink(f->tmp_path);
+    free(f->path);
+    free(f->tmp_path);
+    free(f->copy_path);
+    vs_buf_free(&f->meta);
+    vs_buf_free(&f->tensors);
+    free(f);
+    *pf = NULL;
+}

@@ -1,0 +1,52 @@
+/* One safetensors file being written: a hidden temporary with room reserved
+ * for the header at its start, tensor data written in place with pwrite, and
+ * the header written (or the file rebuilt) and renamed when it is complete. */
+#ifndef VSAMPLE_SHARD_FILE_H
+#define VSAMPLE_SHARD_FILE_H
+
+#include "shard_json.h"
+
+#include <stdint.h>
+
+typedef struct VsShardFile {
+    int index;          ///< the N of shard-N.safetensors
+    int fd;             ///< open on tmp_path until finalized (-1 after)
+    char *path;         ///< DIR/shard-00000.safetensors (named in errors)
+    char *tmp_path;     ///< DIR/.shard-00000.safetensors.tmp
+    char *copy_path;    ///< DIR/.shard-00000.safetensors.copy.tmp (header overflow)
+    uint64_t reserve;   ///< bytes before the data: 8-byte length + room for the header
+    uint64_t data_used; ///< bytes of tensor data laid out so far
+    VsBuf meta;         ///< "__metadata__" entries, each starting with ','
+    VsBuf tensors;      ///< tensor entries, each starting with ','
+} VsShardFile;
+
+/* Create DIR/.shard-NNNNN.safetensors.tmp (truncated if left from a crash). */
+int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t reserve);
+
+/* Largest header the safetensors library reads (its MAX_HEADER_SIZE). */
+#define VS_SAFETENSORS_MAX_HEADER 100000000u
+
+/* Size of the finished file if its header entries (meta + tensors) total
+ * entries_len bytes and it holds data bytes of tensors; UINT64_MAX if the
+ * header would be larger than readers accept. */
+uint64_t vs_shard_file_size(uint64_t reserve, uint64_t entries_len, uint64_t data);
+
+/* Write n bytes at data offset off (relative to the data start). */
+int vs_shard_file_write(VsShardFile *f, const void *p, size_t n, uint64_t off);
+
+/* Roll the file back to data_used bytes of data and header entries of the
+ * given lengths (an aborted sample). */
+int vs_shard_file_rollback(VsShardFile *f, uint64_t data_used, size_t meta_len, size_t tensors_len);
+
+/* Write the header, rename the file into place and close it. *header_bytes
+ * gets 8 + the unpadded header length (to size the next reservation). On
+ * failure the temporary is left for vs_shard_file_remove(). */
+int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes);
+
+/* Close, delete the temporary if the file was not finalized, and free. */
+void vs_shard_file_remove(VsShardFile **f);
+
+/* pwrite all of buf at off, retrying short writes; name is the path errors name. */
+int vs_write_all(int fd, const void *buf, size_t n, uint64_t off, const char *name);
+
+#endif

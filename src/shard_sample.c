@@ -1,0 +1,342 @@
+/* One sample being written by the shard writer (see shard_sample.h). */
+#include "shard_sample.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DT_F64 = 4, DT_I32 = 5, DT_COUNT = 6 };
+static const struct {
+    const char *name;
+    unsigned size;
+} DTYPES[DT_COUNT] = {
+    [VS_DTYPE_U8] = {"U8", 1}, [VS_DTYPE_F16] = {"F16", 2}, [VS_DTYPE_BF16] = {"BF16", 2},
+    [VS_DTYPE_F32] = {"F32", 4}, [DT_F64] = {"F64", 8},     [DT_I32] = {"I32", 4},
+};
+
+/* Keeps every offset computation far from overflow. */
+#define MAX_SAMPLE_BYTES ((uint64_t)1 << 60)
+
+/* Keys and tensor names go into JSON keys and file listings: refuse what
+ * would need guessing. */
+int vs_shard_check_name(const char *what, const char *s, int allow_slash)
+{
+    if (!s || !*s)
+        return vs_error(VS_ERR_INVALID_ARG, "shards: empty %s", what);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return vs_error(VS_ERR_INVALID_ARG, "shards: %s contains a control character", what);
+        if (*p == '"')
+            return vs_error(VS_ERR_INVALID_ARG, "shards: %s '%s' contains '\"'", what, s);
+        if (*p == '/' && !allow_slash) // K/<name> must split back into K and name
+            return vs_error(VS_ERR_INVALID_ARG, "shards: %s '%s' contains '/'", what, s);
+    }
+    if (!vs_utf8_valid(s, strlen(s)))
+        return vs_error(VS_ERR_INVALID_ARG, "shards: %s is not valid UTF-8", what);
+    return 0;
+}
+
+int vs_shard_check_tensors(const char *key, const VsShardTensor *tensors, size_t ntensors)
+{
+    if (ntensors && !tensors)
+        return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': no tensors given", key);
+    for (size_t i = 0; i < ntensors; i++) {
+        const VsShardTensor *t = &tensors[i];
+        int rc = vs_shard_check_name("tensor name", t->name, 0);
+        if (rc)
+            return rc;
+        if (!strcmp(t->name, "pts") || !strcmp(t->name, "target") || !strcmp(t->name, "clip"))
+            return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor name '%s' is reserved", key, t->name);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(tensors[j].name, t->name))
+                return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor '%s' given twice", key, t->name);
+        if (t->dtype < VS_DTYPE_U8 || t->dtype > VS_DTYPE_F32)
+            return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor '%s' has unknown dtype %d",
+                            key, t->name, t->dtype);
+        if (t->ndim < 1 || t->ndim > 4)
+            return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor '%s' has %d dimensions (1..4)",
+                            key, t->name, t->ndim);
+        for (int d = 0; d < t->ndim; d++)
+            if (t->dims[d] < 1 || t->dims[d] > INT32_MAX)
+                return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor '%s' has dimension %" PRId64,
+                                key, t->name, t->dims[d]);
+    }
+    return 0;
+}
+
+void vs_shard_sample_free(VsShardSample **ps)
+{
+    VsShardSample *s = *ps;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nent; i++)
+        vs_buf_free(&s->ent[i].name);
+    free(s->ent);
+    free(s->key);
+    free(s->meta);
+    vs_buf_free(&s->key_esc);
+    vs_buf_free(&s->meta_head);
+    free(s->pts);
+    free(s->target);
+    free(s->clip);
+    free(s->written);
+    free(s->order);
+    free(s->off);
+    for (size_t i = 0; i < s->nparts; i++)
+        free(s->parts[i].off);
+    free(s->parts);
+    free(s);
+    *ps = NULL;
+}
+
+static int add_entry(VsShardSample *s, const char *suffix, int dtype, int ndim, const int64_t *dims, int src)
+{
+    VsShardEntry *e = &s->ent[s->nent++];
+    e->dtype = dtype;
+    e->ndim = ndim;
+    e->src = src;
+    e->frame_bytes = DTYPES[dtype].size;
+    for (int d = 0; d < ndim; d++) {
+        e->dims[d] = dims[d];
+        if (__builtin_mul_overflow(e->frame_bytes, (uint64_t)dims[d], &e->frame_bytes) ||
+            e->frame_bytes > MAX_SAMPLE_BYTES)
+            return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor '%s' is too large", s->key, suffix);
+    }
+    vs_buf_put(&e->name, s->key_esc.data, s->key_esc.len);
+    vs_buf_puts(&e->name, "/");
+    vs_buf_json_escape(&e->name, suffix, strlen(suffix));
+    return e->name.oom ? VS_ERR_NOMEM : 0;
+}
+
+/* Entries by element size, largest first, stable: the order part_layout() starts from. */
+static void order_entries(VsShardSample *s)
+{
+    for (size_t i = 1; i < s->nent; i++) {
+        VsShardEntry e = s->ent[i];
+        size_t j = i;
+        for (; j > 0 && DTYPES[s->ent[j - 1].dtype].size < DTYPES[e.dtype].size; j--)
+            s->ent[j] = s->ent[j - 1];
+        s->ent[j] = e;
+    }
+    s->frame_bytes = 0;
+    for (size_t i = 0; i < s->nent; i++)
+        s->frame_bytes += s->ent[i].frame_bytes;
+}
+
+/* The metadata text each part gets is the caller's object with "frames" and
+ * "total_frames" added before its closing brace: keep the escaped text up to
+ * there. */
+static void make_meta_head(VsShardSample *s)
+{
+    size_t n = strlen(s->meta) - 1; // drop the closing '}'
+    while (n > 1 && strchr(" \t\r\n", s->meta[n - 1]))
+        n--;
+    vs_buf_json_escape(&s->meta_head, s->meta, n);
+    if (n > 1)
+        vs_buf_puts(&s->meta_head, ", ");
+}
+
+static char *trimmed_copy(const char *text)
+{
+    while (*text && strchr(" \t\r\n", *text))
+        text++;
+    size_t n = strlen(text);
+    while (n > 0 && strchr(" \t\r\n", text[n - 1]))
+        n--;
+    return strndup(text, n);
+}
+
+int vs_shard_sample_create(VsShardSample **out, const char *key, const char *meta,
+                           const VsShardTensor *tensors, size_t ntensors, int64_t frames, int with_clip)
+{
+    static const int64_t one = 1;
+    VsShardSample *s = calloc(1, sizeof(*s));
+    int rc = VS_ERR_NOMEM;
+    if (!s)
+        goto fail;
+    s->frames = frames;
+    s->ent = calloc(ntensors + 3, sizeof(*s->ent));
+    s->order = calloc(ntensors + 3, sizeof(*s->order));
+    s->off = calloc(ntensors + 3, sizeof(*s->off));
+    s->key = strdup(key);
+    s->meta = trimmed_copy(meta);
+    s->pts = malloc((size_t)frames * sizeof(*s->pts));
+    s->target = malloc((size_t)frames * sizeof(*s->target));
+    s->clip = with_clip ? malloc((size_t)frames * sizeof(*s->clip)) : NULL;
+    s->written = calloc((size_t)frames, 1);
+    if (!s->ent || !s->order || !s->off || !s->key || !s->meta || !s->pts || !s->target ||
+        (with_clip && !s->clip) || !s->written)
+        goto fail;
+    vs_buf_json_escape(&s->key_esc, key, strlen(key));
+    make_meta_head(s);
+    if (s->key_esc.oom || s->meta_head.oom)
+        goto fail;
+    if ((rc = add_entry(s, "pts", DT_F64, 1, &one, VS_SHARD_SRC_PTS)) ||
+        (rc = add_entry(s, "target", DT_F64, 1, &one, VS_SHARD_SRC_TARGET)) ||
+        (with_clip && (rc = add_entry(s, "clip", DT_I32, 1, &one, VS_SHARD_SRC_CLIP))))
+        goto fail;
+    for (size_t i = 0; i < ntensors; i++)
+        if ((rc = add_entry(s, tensors[i].name, tensors[i].dtype, tensors[i].ndim, tensors[i].dims, (int)i)))
+            goto fail;
+    order_entries(s);
+    if (s->frame_bytes > MAX_SAMPLE_BYTES / (uint64_t)frames) {
+        rc = vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s' is too large", key);
+        goto fail;
+    }
+    *out = s;
+    return 0;
+fail:
+    vs_shard_sample_free(&s);
+    return rc == VS_ERR_NOMEM ? vs_error(rc, "shards: sample '%s': out of memory", key) : rc;
+}
+
+/* Trailing zero bits of v mod 8 (3 for a multiple of 8): how aligned an offset is. */
+static int alignment(uint64_t v)
+{
+    v %= 8;
+    return v == 0 ? 3 : v % 4 == 0 ? 2 : v % 2 == 0 ? 1 : 0;
+}
+
+/* File order and offsets of the entries of a part of n frames at data offset
+ * base. Parts are contiguous (safetensors allows no gaps), so a part starts
+ * misaligned when the one before has a size that is not a multiple of 8 (an
+ * odd number of I32 clip ids, a view with an odd frame size). Greedy: next
+ * comes an entry aligned to its element size where it lands, and among those
+ * the one that leaves the offset most aligned, ties in element size order
+ * (largest first, as the safetensors library writes). A part that starts
+ * 8-aligned has every tensor aligned; one that starts 4 bytes off after an
+ * odd clip count gets back in step if it has an odd clip count too. */
+static void part_layout(VsShardSample *s, uint64_t base, int64_t n)
+{
+    size_t m = s->nent;
+    uint64_t pos = base;
+    for (size_t i = 0; i < m; i++)
+        s->order[i] = i;
+    for (size_t k = 0; k < m; k++) {
+        size_t best = k;
+        int best_score = -1;
+        for (size_t j = k; j < m; j++) {
+            const VsShardEntry *e = &s->ent[s->order[j]];
+            int score = (pos % DTYPES[e->dtype].size == 0) * 4 + alignment(pos + (uint64_t)n * e->frame_bytes);
+            if (score > best_score) {
+                best = j;
+                best_score = score;
+            }
+        }
+        size_t pick = s->order[best];
+        memmove(&s->order[k + 1], &s->order[k], (best - k) * sizeof(*s->order));
+        s->order[k] = pick;
+        s->off[pick] = pos;
+        pos += (uint64_t)n * s->ent[pick].frame_bytes;
+    }
+}
+
+/* Header entries of the part laid out by part_layout(). */
+static void put_entries(const VsShardSample *s, int64_t first, int64_t n, VsBuf *meta, VsBuf *tens)
+{
+    for (size_t k = 0; k < s->nent; k++) {
+        const VsShardEntry *e = &s->ent[s->order[k]];
+        uint64_t off = s->off[s->order[k]];
+        vs_buf_puts(tens, ",\"");
+        vs_buf_put(tens, e->name.data, e->name.len);
+        vs_buf_printf(tens, "\":{\"dtype\":\"%s\",\"shape\":[%" PRId64, DTYPES[e->dtype].name, n);
+        for (int d = 0; d < e->ndim; d++)
+            if (e->src >= 0) // pts/target/clip are [n]: their one dim is the frame
+                vs_buf_printf(tens, ",%" PRId64, e->dims[d]);
+        vs_buf_printf(tens, "],\"data_offsets\":[%" PRIu64 ",%" PRIu64 "]}", off,
+                      off + (uint64_t)n * e->frame_bytes);
+    }
+    vs_buf_puts(meta, ",\"");
+    vs_buf_put(meta, s->key_esc.data, s->key_esc.len);
+    vs_buf_puts(meta, "\":\"");
+    vs_buf_put(meta, s->meta_head.data, s->meta_head.len);
+    vs_buf_printf(meta, "\\\"frames\\\": [%" PRId64 ", %" PRId64 "], \\\"total_frames\\\": %" PRId64 "}\"",
+                  first, first + n, s->frames);
+}
+
+void vs_shard_put_fragments(VsShardSample *s, uint64_t base, int64_t first, int64_t n, VsBuf *meta, VsBuf *tens)
+{
+    part_layout(s, base, n);
+    put_entries(s, first, n, meta, tens);
+}
+
+int vs_shard_grow_parts(VsShardSample *s)
+{
+    if (s->nparts < s->parts_cap)
+        return 0;
+    size_t cap = s->parts_cap ? 2 * s->parts_cap : 4;
+    VsShardPart *p = realloc(s->parts, cap * sizeof(*p));
+    if (!p)
+        return vs_error(VS_ERR_NOMEM, "shards: sample '%s': out of memory", s->key);
+    s->parts = p;
+    s->parts_cap = cap;
+    return 0;
+}
+
+int vs_shard_add_part(VsShardSample *s, VsShardFile *f, int64_t first, int64_t n)
+{
+    VsShardPart *p = &s->parts[s->nparts++];
+    p->file = f;
+    p->first = first;
+    p->end = first + n;
+    p->off = malloc(s->nent * sizeof(*p->off));
+    if (!p->off)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
+    part_layout(s, f->data_used, n);
+    memcpy(p->off, s->off, s->nent * sizeof(*p->off));
+    put_entries(s, first, n, &f->meta, &f->tensors);
+    f->data_used += (uint64_t)n * s->frame_bytes;
+    if (f->meta.oom || f->tensors.oom)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
+    return 0;
+}
+
+const VsShardPart *vs_shard_find_part(const VsShardSample *s, int64_t frame)
+{
+    size_t lo = 0, hi = s->nparts;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (s->parts[mid].first <= frame)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &s->parts[lo];
+}
+
+int vs_shard_write_tensors(VsShardSample *s, int64_t frame, const void *const *data)
+{
+    const VsShardPart *p = vs_shard_find_part(s, frame);
+    uint64_t k = (uint64_t)(frame - p->first);
+    for (size_t i = 0; i < s->nent; i++) {
+        const VsShardEntry *e = &s->ent[i];
+        if (e->src < 0)
+            continue;
+        int rc = vs_shard_file_write(p->file, data[e->src], e->frame_bytes,
+                                     p->off[i] + k * e->frame_bytes);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int vs_shard_write_scalars(VsShardSample *s)
+{
+    for (size_t i = 0; i < s->nparts; i++) {
+        const VsShardPart *p = &s->parts[i];
+        uint64_t n = (uint64_t)(p->end - p->first);
+        for (size_t j = 0; j < s->nent; j++) {
+            const VsShardEntry *e = &s->ent[j];
+            const void *src = e->src == VS_SHARD_SRC_PTS      ? (const void *)(s->pts + p->first)
+                              : e->src == VS_SHARD_SRC_TARGET ? (const void *)(s->target + p->first)
+                              : e->src == VS_SHARD_SRC_CLIP   ? (const void *)(s->clip + p->first)
+                                                              : NULL;
+            if (!src)
+                continue;
+            int rc = vs_shard_file_write(p->file, src, n * e->frame_bytes, p->off[j]);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}

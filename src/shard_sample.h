@@ -1,0 +1,80 @@
+/* One sample being written by the shard writer: its checked arguments, its
+ * tensors in file order, the parts it is split into, and the per-frame
+ * scalars held until it ends. */
+#ifndef VSAMPLE_SHARD_SAMPLE_H
+#define VSAMPLE_SHARD_SAMPLE_H
+
+#include "shard_file.h"
+#include "vsample/shard.h"
+
+#include <stdint.h>
+
+/* Where an entry's bytes come from: the caller's data[i] (i >= 0) or these. */
+enum { VS_SHARD_SRC_PTS = -1, VS_SHARD_SRC_TARGET = -2, VS_SHARD_SRC_CLIP = -3 };
+
+/* One tensor of the sample, K/<suffix>, with shape [n, dims...] in a part of n frames. */
+typedef struct VsShardEntry {
+    VsBuf name;           ///< JSON-escaped "K/<suffix>"
+    int dtype, ndim;      ///< file dtype (VsDType, or F64/I32 for the scalars); dims of one frame
+    int64_t dims[4];
+    uint64_t frame_bytes;
+    int src;              ///< data[] index or VS_SHARD_SRC_*
+} VsShardEntry;
+
+/* Frames [first, end) of the sample in one shard. */
+typedef struct VsShardPart {
+    VsShardFile *file;
+    int64_t first, end;
+    uint64_t *off;        ///< data offset in the file of each entry (ent order)
+} VsShardPart;
+
+typedef struct VsShardSample {
+    char *key, *meta;     ///< as given (meta without surrounding whitespace)
+    VsBuf key_esc;        ///< JSON-escaped key
+    VsBuf meta_head;      ///< escaped metadata object up to where "frames" is added
+    VsShardEntry *ent;    ///< element size descending (the order parts start from)
+    size_t nent;
+    size_t *order;        ///< scratch: file order of a part's entries
+    uint64_t *off;        ///< scratch: their offsets
+    uint64_t frame_bytes; ///< of all entries
+    int64_t frames;
+    double *pts, *target;
+    int32_t *clip;        ///< NULL without clips
+    unsigned char *written;
+    VsShardPart *parts;   ///< in frame order
+    size_t nparts, parts_cap;
+    // what the current shard and the numbering were before the sample (abort)
+    uint64_t cur_data;
+    size_t cur_meta, cur_tensors;
+    int next_index;
+} VsShardSample;
+
+/* Keys and tensor names: not empty, no '"', no control characters, UTF-8,
+ * and no '/' unless allow_slash. */
+int vs_shard_check_name(const char *what, const char *s, int allow_slash);
+
+/* Check the arguments of vs_shard_begin_sample() that describe tensors. */
+int vs_shard_check_tensors(const char *key, const VsShardTensor *tensors, size_t ntensors);
+
+/* Copy what the sample needs (arguments already checked, except sizes). */
+int vs_shard_sample_create(VsShardSample **out, const char *key, const char *meta,
+                           const VsShardTensor *tensors, size_t ntensors, int64_t frames, int with_clip);
+void vs_shard_sample_free(VsShardSample **s);
+
+/* Append the header entries of a part of n frames from `first` placed at
+ * data offset base: metadata to meta, tensors to tens. */
+void vs_shard_put_fragments(VsShardSample *s, uint64_t base, int64_t first, int64_t n, VsBuf *meta,
+                            VsBuf *tens);
+
+/* Lay frames [first, first + n) at the end of f's data. */
+int vs_shard_add_part(VsShardSample *s, VsShardFile *f, int64_t first, int64_t n);
+/* Room for one more part (so that a new file can be owned at once). */
+int vs_shard_grow_parts(VsShardSample *s);
+const VsShardPart *vs_shard_find_part(const VsShardSample *s, int64_t frame);
+
+/* Write frame `frame` of every caller tensor at its place. */
+int vs_shard_write_tensors(VsShardSample *s, int64_t frame, const void *const *data);
+/* Write the pts/target/clip of every part (held until the sample ends). */
+int vs_shard_write_scalars(VsShardSample *s);
+
+#endif

@@ -1,0 +1,29 @@
+/* source: an opened file, its chosen video stream, decoder and stream info. */
+#ifndef VSAMPLE_SOURCE_H
+#define VSAMPLE_SOURCE_H
+
+#include "internal.h"
+#include "keyindex.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+struct VsSource {
+    AVFormatContext *fmt;
+    AVStream *st;
+    AVCodecContext *dec;
+    VsStreamInfo info;
+    VsKeyIndex keys;     /* filled by a packet scan, lazily */
+    int threads;
+    int used;            /* packets were read: rewind before decoding from the start */
+};
+
+/* Back to the first packet of the stream. */
+int vs_source_rewind(VsSource *src);
+
+/* Seconds from the stream start for a timestamp in stream time base units. */
+double vs_source_ts_to_sec(const VsSource *src, int64_t ts);
+/* The reverse, rounded down so that sec_to_ts(ts_to_sec(x)) <= x never skips a frame. */
+int64_t vs_source_sec_to_ts(const VsSource *src, double sec);
+
+#endif

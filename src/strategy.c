@@ -1,0 +1,330 @@
+/* strategy: parse and print the strategy text. Strict on purpose: a typo such
+ * as "fps:2x" or "uniform:2.5" is refused, never read as something close. */
+#include "strategy.h"
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPECTED "(expected fps:F, uniform:N, clips:C,F,FPS, keyframes, timestamps:...)"
+
+/* Longest number token we read ("0.000001" style decimals fit easily). */
+#define MAX_TOKEN 63
+
+/* One comma-separated field of the argument list. */
+typedef struct Token {
+    const char *p;
+    size_t len;
+} Token;
+
+/* Numbers are written with '.' whatever LC_NUMERIC the application chose, so
+ * that strategy text means the same everywhere; the thread switches to the C
+ * locale while it parses or prints, and back. */
+typedef struct CLocale {
+    locale_t c, old;
+} CLocale;
+
+static void c_locale_enter(CLocale *l)
+{
+    l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    l->old = l->c ? uselocale(l->c) : (locale_t)0;
+}
+
+static void c_locale_leave(CLocale *l)
+{
+    if (!l->c)
+        return;
+    uselocale(l->old);
+    freelocale(l->c);
+}
+
+static const char *after_prefix(const char *text, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(text, prefix, n) ? NULL : text + n;
+}
+
+/* Split the next field off *cursor; returns 0 when no field is left. */
+static int next_token(const char **cursor, Token *tok)
+{
+    if (!*cursor)
+        return 0;
+    const char *comma = strchr(*cursor, ',');
+    tok->p = *cursor;
+    tok->len = comma ? (size_t)(comma - *cursor) : strlen(*cursor);
+    *cursor = comma ? comma + 1 : NULL;
+    return 1;
+}
+
+static size_t count_tokens(const char *args)
+{
+    size_t n = 1;
+    for (const char *p = args; *p; p++)
+        n += *p == ',';
+    return n;
+}
+
+/* NUL-terminated copy of tok that strtod/strtoll may read, or 0 when the token
+ * cannot be a number at all (empty, too long, leading space that strto*
+ * would silently skip). */
+static int token_copy(const Token *tok, char buf[MAX_TOKEN + 1])
+{
+    if (tok->len == 0 || tok->len > MAX_TOKEN || isspace((unsigned char)tok->p[0]))
+        return 0;
+    memcpy(buf, tok->p, tok->len);
+    buf[tok->len] = '\0';
+    return 1;
+}
+
+/* 1 if tok is exactly a number (any sign, possibly not finite), 0 if not. */
+static int token_double(const Token *tok, double *out)
+{
+    char buf[MAX_TOKEN + 1], *end;
+    if (!token_copy(tok, buf))
+        return 0;
+    *out = strtod(buf, &end);
+    return *end == '\0';
+}
+
+static int token_positive_double(const Token *tok, double *out)
+{
+    return token_double(tok, out) && isfinite(*out) && *out > 0;
+}
+
+static int token_positive_int(const Token *tok, int64_t *out)
+{
+    char buf[MAX_TOKEN + 1], *end;
+    if (!token_copy(tok, buf))
+        return 0;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (*end != '\0' || errno == ERANGE || v <= 0)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int token_is(const Token *tok, const char *word)
+{
+    return tok->len == strlen(word) && !memcmp(tok->p, word, tok->len);
+}
+
+/* The optional ",jitter" after fps:F and uniform:N. */
+static int parse_jitter(VsStrategy *st, const char *rest, const char *shown)
+{
+    Token tok;
+    if (!next_token(&rest, &tok))
+        return 0;
+    if (!token_is(&tok, "jitter"))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': unknown option '%.*s' (expected 'jitter')",
+                        shown, (int)tok.len, tok.p);
+    if (rest)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': nothing may follow 'jitter'", shown);
+    st->jitter = 1;
+    return 0;
+}
+
+static int parse_fps(VsStrategy *st, const char *args, const char *shown)
+{
+    Token tok;
+    st->kind = VS_STRATEGY_FPS;
+    next_token(&args, &tok);
+    if (!token_positive_double(&tok, &st->rate))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': F must be a finite positive number (got '%.*s')",
+                        shown, (int)tok.len, tok.p);
+    return parse_jitter(st, args, shown);
+}
+
+static int parse_uniform(VsStrategy *st, const char *args, const char *shown)
+{
+    Token tok;
+    st->kind = VS_STRATEGY_UNIFORM;
+    next_token(&args, &tok);
+    if (!token_positive_int(&tok, &st->count))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': N must be a positive integer (got '%.*s')",
+                        shown, (int)tok.len, tok.p);
+    if (st->count > VS_PLAN_MAX_TIMES)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %" PRId64 " times is more than the limit %d",
+                        shown, st->count, VS_PLAN_MAX_TIMES);
+    return parse_jitter(st, args, shown);
+}
+
+static int parse_clips(VsStrategy *st, const char *args, const char *shown)
+{
+    Token c, f, fps;
+    st->kind = VS_STRATEGY_CLIPS;
+    if (count_tokens(args) != 3)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': expected clips:C,F,FPS", shown);
+    next_token(&args, &c);
+    next_token(&args, &f);
+    next_token(&args, &fps);
+    if (!token_positive_int(&c, &st->count))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': C (clips) must be a positive integer (got '%.*s')",
+                        shown, (int)c.len, c.p);
+    if (!token_positive_int(&f, &st->frames))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': F (frames per clip) must be a positive integer (got '%.*s')",
+                        shown, (int)f.len, f.p);
+    if (!token_positive_double(&fps, &st->rate))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': FPS must be a finite positive number (got '%.*s')",
+                        shown, (int)fps.len, fps.p);
+    /* Compared by division so that C * F cannot overflow. */
+    if (st->count > VS_PLAN_MAX_TIMES / st->frames)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %" PRId64 " x %" PRId64 " times is more than the limit %d",
+                        shown, st->count, st->frames, VS_PLAN_MAX_TIMES);
+    return 0;
+}
+
+static int parse_timestamps(VsStrategy *st, const char *args, const char *shown)
+{
+    st->kind = VS_STRATEGY_TIMESTAMPS;
+    size_t n = count_tokens(args);
+    if (n > VS_PLAN_MAX_TIMES)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %zu times is more than the limit %d",
+                        shown, n, VS_PLAN_MAX_TIMES);
+    st->times = malloc(n * sizeof(*st->times));
+    if (!st->times)
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory for %zu times", shown, n);
+    Token tok;
+    while (next_token(&args, &tok)) {
+        double t;
+        size_t i = st->n_times + 1;
+        if (!token_double(&tok, &t) || !isfinite(t))
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': time %zu ('%.*s') is not a finite number",
+                            shown, i, (int)tok.len, tok.p);
+        if (t < 0)
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': time %zu ('%.*s') is negative",
+                            shown, i, (int)tok.len, tok.p);
+        st->times[st->n_times++] = t;
+    }
+    return 0;
+}
+
+static int parse(VsStrategy *st, const char *text, const char *shown)
+{
+    const char *args;
+    if ((args = after_prefix(text, "fps:")))
+        return parse_fps(st, args, shown);
+    if ((args = after_prefix(text, "uniform:")))
+        return parse_uniform(st, args, shown);
+    if ((args = after_prefix(text, "clips:")))
+        return parse_clips(st, args, shown);
+    if ((args = after_prefix(text, "timestamps:")))
+        return parse_timestamps(st, args, shown);
+    if (!strcmp(text, "keyframes")) {
+        st->kind = VS_STRATEGY_KEYFRAMES;
+        return 0;
+    }
+    return vs_error(VS_ERR_INVALID_ARG, "unknown strategy '%s' " EXPECTED, shown);
+}
+
+int vs_strategy_parse(VsStrategy *st, const char *text, const char *shown)
+{
+    CLocale loc;
+    memset(st, 0, sizeof(*st));
+    c_locale_enter(&loc);
+    int ret = parse(st, text, shown);
+    c_locale_leave(&loc);
+    if (ret < 0)
+        vs_strategy_clear(st);
+    return ret;
+}
+
+void vs_strategy_clear(VsStrategy *st)
+{
+    free(st->times);
+    memset(st, 0, sizeof(*st));
+}
+
+/* Shortest %g form that reads back as exactly v (at most 17 digits). The
+ * fewest digits can still be the longer text ("1e+01" for 10), so exponent
+ * forms go on to look for a plain one. */
+static int format_double(char *buf, size_t size, double v)
+{
+    char try[32];
+    int best = -1;
+    for (int prec = 1; prec <= 17; prec++) {
+        int len = snprintf(try, sizeof(try), "%.*g", prec, v);
+        if (strtod(try, NULL) != v || (best >= 0 && len >= best))
+            continue;
+        best = snprintf(buf, size, "%s", try);
+        if (!strchr(try, 'e'))
+            break;
+    }
+    return best;
+}
+
+/* Writes into buf when it is not NULL; returns the length either way, so one
+ * pass sizes the buffer and a second fills it. */
+static size_t format_timestamps(char *buf, const VsStrategy *st)
+{
+    char num[32];
+    size_t len = strlen("timestamps:");
+    if (buf)
+        memcpy(buf, "timestamps:", len);
+    for (size_t i = 0; i < st->n_times; i++) {
+        int n = format_double(num, sizeof(num), st->times[i]);
+        if (buf) {
+            if (i)
+                buf[len] = ',';
+            memcpy(buf + len + (i > 0), num, (size_t)n);
+        }
+        len += (size_t)n + (i > 0);
+    }
+    if (buf)
+        buf[len] = '\0';
+    return len;
+}
+
+static char *canonical(const VsStrategy *st)
+{
+    char num[32], short_buf[96];
+    const char *jitter = st->jitter ? ",jitter" : "";
+    switch (st->kind) {
+    case VS_STRATEGY_FPS:
+        format_double(num, sizeof(num), st->rate);
+        snprintf(short_buf, sizeof(short_buf), "fps:%s%s", num, jitter);
+        break;
+    case VS_STRATEGY_UNIFORM:
+        snprintf(short_buf, sizeof(short_buf), "uniform:%" PRId64 "%s", st->count, jitter);
+        break;
+    case VS_STRATEGY_CLIPS:
+        format_double(num, sizeof(num), st->rate);
+        snprintf(short_buf, sizeof(short_buf), "clips:%" PRId64 ",%" PRId64 ",%s", st->count, st->frames, num);
+        break;
+    case VS_STRATEGY_KEYFRAMES:
+        snprintf(short_buf, sizeof(short_buf), "keyframes");
+        break;
+    default: {
+        char *buf = malloc(format_timestamps(NULL, st) + 1);
+        if (buf)
+            format_timestamps(buf, st);
+        return buf;
+    }
+    }
+    return strdup(short_buf);
+}
+
+char *vs_strategy_canonical(const VsStrategy *st)
+{
+    CLocale loc;
+    c_locale_enter(&loc);
+    char *text = canonical(st);
+    c_locale_leave(&loc);
+    return text;
+}
+
+void vs_strategy_shorten(char *buf, size_t size, const char *text)
+{
+    size_t len = strlen(text);
+    if (len < size) {
+        memcpy(buf, text, len + 1);
+        return;
+    }
+    snprintf(buf, size, "%.*s...", (int)(size - 4), text);
+}

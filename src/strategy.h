@@ -1,0 +1,45 @@
+/* strategy: the text of a sampling strategy ("fps:2,jitter", "clips:4,8,2",
+ * ...) parsed into numbers, and the canonical text that parses back to the
+ * same numbers. Only the grammar lives here; src/plan.c turns a parsed
+ * strategy into times. */
+#ifndef VSAMPLE_STRATEGY_H
+#define VSAMPLE_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* No plan may hold more times than this: it refuses absurd requests (fps:1e6
+ * on an hour) before they allocate gigabytes. */
+#define VS_PLAN_MAX_TIMES 10000000
+
+enum VsStrategyKind {
+    VS_STRATEGY_FPS,
+    VS_STRATEGY_UNIFORM,
+    VS_STRATEGY_CLIPS,
+    VS_STRATEGY_KEYFRAMES,
+    VS_STRATEGY_TIMESTAMPS,
+};
+
+typedef struct VsStrategy {
+    int kind;         /* enum VsStrategyKind */
+    int jitter;       /* fps, uniform: a random point inside each interval */
+    double rate;      /* fps: F; clips: FPS */
+    int64_t count;    /* uniform: N; clips: C */
+    int64_t frames;   /* clips: F */
+    double *times;    /* timestamps: as given (owned) */
+    size_t n_times;
+} VsStrategy;
+
+/* Parse text into *st (cleared first). On failure vs_last_error() names
+ * `shown` (the text as it appears in messages) and the problem. */
+int vs_strategy_parse(VsStrategy *st, const char *text, const char *shown);
+void vs_strategy_clear(VsStrategy *st);
+
+/* Canonical text of st (malloc'd; NULL when out of memory). */
+char *vs_strategy_canonical(const VsStrategy *st);
+
+/* Copy text into buf for messages, cut to fit with "..." (a timestamps list
+ * can be megabytes long). */
+void vs_strategy_shorten(char *buf, size_t size, const char *text);
+
+#endif

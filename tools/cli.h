@@ -1,0 +1,53 @@
+/* Shared pieces of the vsample subcommands. */
+#ifndef VSAMPLE_CLI_H
+#define VSAMPLE_CLI_H
+
+#include "vsample/vsample.h"
+
+#include <stdio.h>
+
+/* Exit codes (documented in README.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_INTERNAL = 1, /* a bug or an unexpected library failure */
+    EXIT_USAGE = 2,    /* bad command line or option value */
+    EXIT_INPUT = 3,    /* an input could not be read as a video */
+    EXIT_OUTPUT = 4,   /* an output could not be written */
+    EXIT_INTERRUPTED = 130,
+};
+
+int cmd_info(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+
+/* Print "vsample: <message>" on one line and return EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Exit code for a library error code. */
+int exit_code_for(int vs_err);
+/* Print the library's last error on one line, naming path (when given and
+ * the message does not already), and return its exit code. */
+int report_error(const char *path, int vs_err);
+
+/* Strict number parsing: the whole text must be the number. */
+int parse_double(const char *opt, const char *text, double *out);
+int parse_int64(const char *opt, const char *text, int64_t min, int64_t max, int64_t *out);
+
+/* Options shared by plan and extract. */
+typedef struct PlanOptions {
+    const char *strategy;
+    VsPlanSettings settings;
+    int threads;
+} PlanOptions;
+void plan_options_default(PlanOptions *o);
+/* If argv[*i] is a plan option, consume it (and its value): 1; not one: 0;
+ * bad value: -1 (message printed). */
+int plan_option(PlanOptions *o, int argc, char **argv, int *i);
+/* Open path and make its plan (scanning for keyframes when the strategy needs them). */
+int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan **plan);
+
+/* JSON output. */
+void json_string(FILE *f, const char *s);
+void json_number(FILE *f, double v);
+void json_stream_info(FILE *f, const VsStreamInfo *in);
+
+#endif

@@ -1,0 +1,141 @@
+/* Errors, number parsing and plan options shared by the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("vsample: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see vsample --help)\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int exit_code_for(int err)
+{
+    switch (err) {
+    case VS_ERR_INVALID_ARG: return EXIT_USAGE;
+    case VS_ERR_NOT_FOUND:
+    case VS_ERR_INVALID_DATA:
+    case VS_ERR_NO_VIDEO:
+    case VS_ERR_UNSUPPORTED:
+    case VS_ERR_IO: return EXIT_INPUT;
+    default: return EXIT_INTERNAL;
+    }
+}
+
+int report_error(const char *path, int err)
+{
+    const char *msg = vs_last_error();
+    if (!msg || !*msg)
+        msg = vs_strerror(err);
+    if (path && !strstr(msg, path))
+        fprintf(stderr, "vsample: %s: %s\n", path, msg);
+    else
+        fprintf(stderr, "vsample: %s\n", msg);
+    return exit_code_for(err);
+}
+
+int parse_double(const char *opt, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!*text || *end || errno || !isfinite(v)) {
+        usage_error("%s: '%s' is not a number", opt, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int parse_int64(const char *opt, const char *text, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (!*text || *end || errno) {
+        usage_error("%s: '%s' is not an integer", opt, text);
+        return -1;
+    }
+    if (v < min || v > max) {
+        usage_error("%s: %lld is out of range [%lld, %lld]", opt, v, (long long)min, (long long)max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+void plan_options_default(PlanOptions *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->strategy = "fps:2";
+    vs_plan_default_settings(&o->settings);
+}
+
+static const char *option_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        usage_error("%s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int plan_option(PlanOptions *o, int argc, char **argv, int *i)
+{
+    const char *opt = argv[*i], *v;
+    int64_t n;
+    if (!strcmp(opt, "--strategy") || !strcmp(opt, "-s")) {
+        if (!(v = option_value(argc, argv, i)))
+            return -1;
+        o->strategy = v;
+    } else if (!strcmp(opt, "--start") || !strcmp(opt, "--end")) {
+        double t;
+        if (!(v = option_value(argc, argv, i)) || parse_double(opt, v, &t) < 0)
+            return -1;
+        if (t < 0) {
+            usage_error("%s: %s is negative", opt, v);
+            return -1;
+        }
+        *(opt[2] == 's' ? &o->settings.start : &o->settings.end) = t;
+    } else if (!strcmp(opt, "--min-frames") || !strcmp(opt, "--max-frames")) {
+        if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 1, 10000000, &n) < 0)
+            return -1;
+        *(opt[3] == 'i' ? &o->settings.min_frames : &o->settings.max_frames) = n;
+    } else if (!strcmp(opt, "--seed")) {
+        if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 0, INT64_MAX, &n) < 0)
+            return -1;
+        o->settings.seed = (uint64_t)n;
+    } else if (!strcmp(opt, "--threads")) {
+        if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 0, 256, &n) < 0)
+            return -1;
+        o->threads = (int)n;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan **plan)
+{
+    VsSourceSettings ss;
+    VsPlanInput in;
+    vs_source_default_settings(&ss);
+    ss.threads = o->threads;
+    ss.scan = !strncmp(o->strategy, "keyframes", 9);
+    int ret = vs_source_open(src, path, &ss);
+    if (ret < 0)
+        return ret;
+    if ((ret = vs_source_plan_input(*src, &in)) < 0 ||
+        (ret = vs_plan_create(plan, &in, o->strategy, &o->settings)) < 0)
+        vs_source_close(src);
+    return ret;
+}

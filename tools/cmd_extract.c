@@ -1,0 +1,329 @@
+/* vsample extract VIDEO... -o DIR: plan, fetch and preprocess each video into
+ * safetensors shards. One bad video never stops the others; the exit code says
+ * whether any failed. */
+#include "view_options.h"
+#include "vsample/shard.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+typedef struct Extract {
+    PlanOptions plan;
+    ViewOptions view_opts;
+    VsView views[MAX_VIEWS];
+    size_t nviews;
+    const char *out_dir;
+    VsShardSettings shard;
+    int quiet, progress;
+    char **keys;
+    size_t nkeys;
+} Extract;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The file's base name without extension, safe in a tensor name, unique in this run. */
+static char *make_key(Extract *x, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char stem[200];
+    snprintf(stem, sizeof(stem), "%s", *base ? base : "video");
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem)
+        *dot = 0;
+    for (char *p = stem; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' || *p == '/')
+            *p = '_';
+    char key[220];
+    snprintf(key, sizeof(key), "%s", stem);
+    for (int n = 2;; n++) {
+        int taken = 0;
+        for (size_t i = 0; i < x->nkeys && !taken; i++)
+            taken = !strcmp(x->keys[i], key);
+        if (!taken)
+            break;
+        snprintf(key, sizeof(key), "%s-%d", stem, n);
+    }
+    char **keys = realloc(x->keys, (x->nkeys + 1) * sizeof(*keys));
+    if (!keys)
+        return NULL;
+    x->keys = keys;
+    return x->keys[x->nkeys++] = strdup(key);
+}
+
+static const char *const resize_names[] = {"squash", "short-crop", "pad"};
+static const char *const filter_names[] = {"bicubic", "bilinear", "area", "lanczos"};
+
+static void json_floats(FILE *f, const float *v)
+{
+    fprintf(f, "[");
+    for (int c = 0; c < 3; c++) {
+        if (c)
+            fputs(", ", f);
+        json_number(f, v[c]);
+    }
+    fprintf(f, "]");
+}
+
+static char *sample_metadata(const Extract *x, VsSource *src, const VsPlan *plan)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (!f)
+        return NULL;
+    fputs("{\"source\": ", f);
+    json_string(f, vs_source_info(src)->path);
+    fputs(", \"strategy\": ", f);
+    json_string(f, vs_plan_strategy(plan));
+    fputs(", \"plan_note\": ", f);
+    json_string(f, vs_plan_note(plan));
+    fputs(", \"views\": [", f);
+    for (size_t i = 0; i < x->nviews; i++) {
+        const VsView *v = &x->views[i];
+        fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+        json_string(f, v->name);
+        fprintf(f, ", \"width\": %d, \"height\": %d, \"resize\": \"%s\", \"filter\": \"%s\", \"rescale\": ",
+                v->width, v->height, resize_names[v->resize], filter_names[v->filter]);
+        json_number(f, v->rescale);
+        fputs(", \"mean\": ", f);
+        json_floats(f, v->mean);
+        fputs(", \"std\": ", f);
+        json_floats(f, v->std);
+        fprintf(f, ", \"dtype\": \"%s\", \"layout\": \"%s\"}", vs_dtype_name(v->dtype),
+                v->layout == VS_LAYOUT_THWC ? "thwc" : "tchw");
+    }
+    fputs("], \"stream\": ", f);
+    json_stream_info(f, vs_source_info(src));
+    fputs("}", f);
+    fclose(f);
+    return text;
+}
+
+static void progress(const Extract *x, const char *key, size_t done, size_t total, double t0, int final)
+{
+    if (!x->progress)
+        return;
+    double dt = now() - t0;
+    int width = 30, fill = total ? (int)(width * done / total) : width;
+    fprintf(stderr, "\r%-24.24s [%.*s%*s] %zu/%zu frames %6.1f fps", key, fill,
+            "##############################", width - fill, "", done, total, dt > 0 ? done / dt : 0.0);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int out_of_memory(const char *path)
+{
+    fprintf(stderr, "vsample: %s: out of memory\n", path);
+    return EXIT_INTERNAL;
+}
+
+/* A strategy or plan option that no video could satisfy is a usage error:
+ * find it once, before any file is opened, on a made-up hour-long video. */
+static int check_strategy(const PlanOptions *o)
+{
+    static const double keys[] = {0.0, 1800.0};
+    VsPlanInput in = {.duration = 3600, .avg_frame_rate = 30, .frame_count = 108000,
+                      .keyframe_times = keys, .n_keyframes = 2};
+    VsPlanSettings s = o->settings;
+    s.start = 0;
+    s.end = -1;
+    VsPlan *plan = NULL;
+    int ret = vs_plan_create(&plan, &in, o->strategy, &s);
+    vs_plan_free(&plan);
+    if (ret == VS_ERR_INVALID_ARG)
+        return usage_error("%s", vs_last_error());
+    return EXIT_OK;
+}
+
+/* One video into the writer. Returns 0, or an exit code (error reported). */
+static int extract_one(Extract *x, VsShardWriter *w, const char *path)
+{
+    VsSource *src = NULL;
+    VsPlan *plan = NULL;
+    VsReader *reader = NULL;
+    void *bufs[MAX_VIEWS] = {0};
+    char *meta = NULL;
+    int code = EXIT_OK, began = 0, ret;
+    const char *key = make_key(x, path);
+    if (!key)
+        return out_of_memory(path);
+
+    if ((ret = open_and_plan(path, &x->plan, &src, &plan)) < 0 ||
+        (ret = vs_reader_open(&reader, src, plan, x->views, x->nviews, NULL)) < 0) {
+        /* the options were checked: what fails now is about this input */
+        code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        goto done;
+    }
+    VsShardTensor tensors[MAX_VIEWS];
+    for (size_t v = 0; v < x->nviews; v++) {
+        const VsView *view = &x->views[v];
+        int64_t c = 3, h = view->height, wd = view->width;
+        tensors[v] = (VsShardTensor){view->name, view->dtype, 3, {c, h, wd, 0}};
+        if (view->layout == VS_LAYOUT_THWC)
+            tensors[v].dims[0] = h, tensors[v].dims[1] = wd, tensors[v].dims[2] = c;
+        if (!(bufs[v] = malloc(vs_view_frame_bytes(view)))) {
+            code = out_of_memory(path);
+            goto done;
+        }
+    }
+    size_t n = vs_plan_count(plan);
+    if (!(meta = sample_metadata(x, src, plan))) {
+        code = out_of_memory(path);
+        goto done;
+    }
+    if ((ret = vs_shard_begin_sample(w, key, meta, tensors, x->nviews, (int64_t)n, vs_plan_clips(plan) != NULL)) < 0) {
+        code = report_error(x->out_dir, ret) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
+        goto done;
+    }
+    began = 1;
+    double t0 = now(), last = 0;
+    VsFrameInfo fi;
+    while ((ret = vs_reader_next(reader, bufs, &fi)) == 1) {
+        if ((ret = vs_shard_write_frame(w, (int64_t)fi.index, (const void *const *)bufs, fi.pts, fi.target, fi.clip)) < 0) {
+            report_error(x->out_dir, ret);
+            code = EXIT_OUTPUT;
+            goto done;
+        }
+        if (interrupted) {
+            code = EXIT_INTERRUPTED;
+            goto done;
+        }
+        if (now() - last > 0.2) {
+            last = now();
+            progress(x, key, fi.index + 1, n, t0, 0);
+        }
+    }
+    if (ret < 0) {
+        code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        goto done;
+    }
+    if ((ret = vs_shard_end_sample(w)) < 0) {
+        report_error(x->out_dir, ret);
+        code = EXIT_OUTPUT;
+        goto done;
+    }
+    began = 0;
+    progress(x, key, n, n, t0, 1);
+done:
+    if (began)
+        vs_shard_abort_sample(w);
+    for (size_t v = 0; v < x->nviews; v++)
+        free(bufs[v]);
+    free(meta);
+    vs_reader_close(&reader);
+    vs_plan_free(&plan);
+    vs_source_close(&src);
+    return code;
+}
+
+static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ninputs)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = plan_option(&x->plan, argc, argv, &i);
+        if (!r)
+            r = view_option(&x->view_opts, argc, argv, &i);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r)
+            continue;
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a directory", a);
+            x->out_dir = argv[++i];
+        } else if (!strcmp(a, "--shard-size")) {
+            int64_t n;
+            if (i + 1 >= argc)
+                return usage_error("--shard-size needs a value");
+            if (parse_int64(a, argv[++i], 1, INT64_MAX, &n) < 0)
+                return EXIT_USAGE;
+            x->shard.shard_size = (uint64_t)n;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            x->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("extract: unknown option %s", a);
+        } else {
+            (*inputs)[(*ninputs)++] = argv[i];
+        }
+    }
+    if (!*ninputs)
+        return usage_error("extract: no VIDEO given");
+    if (!x->out_dir)
+        return usage_error("extract: missing -o DIR");
+    int code = view_options_build(&x->view_opts, x->views, MAX_VIEWS, &x->nviews);
+    return code ? code : check_strategy(&x->plan);
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    Extract x;
+    memset(&x, 0, sizeof(x));
+    plan_options_default(&x.plan);
+    view_options_default(&x.view_opts);
+    vs_shard_default_settings(&x.shard);
+    char **inputs = calloc((size_t)argc, sizeof(*inputs));
+    int ninputs = 0, code = EXIT_OK;
+    if (!inputs)
+        return EXIT_INTERNAL;
+    if ((code = parse_args(&x, argc, argv, &inputs, &ninputs)) != EXIT_OK)
+        goto done;
+    x.progress = !x.quiet && isatty(STDERR_FILENO);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    VsShardWriter *w = NULL;
+    int ret = vs_shard_writer_open(&w, x.out_dir, &x.shard);
+    if (ret < 0) {
+        report_error(x.out_dir, ret);
+        code = ret == VS_ERR_INVALID_ARG ? EXIT_USAGE : EXIT_OUTPUT;
+        goto done;
+    }
+    int failed = 0;
+    for (int i = 0; i < ninputs; i++) {
+        int r = extract_one(&x, w, inputs[i]);
+        if (r == EXIT_OUTPUT || r == EXIT_INTERRUPTED || r == EXIT_INTERNAL || r == EXIT_USAGE) {
+            if (r == EXIT_INTERRUPTED)
+                fprintf(stderr, "vsample: interrupted; temporary files removed\n");
+            vs_shard_writer_discard(&w);
+            code = r;
+            goto done;
+        }
+        failed += r != EXIT_OK;
+    }
+    if ((ret = vs_shard_writer_close(&w)) < 0) {
+        report_error(x.out_dir, ret);
+        code = EXIT_OUTPUT;
+        goto done;
+    }
+    if (!x.quiet)
+        fprintf(stderr, "vsample: %d of %d videos written to %s\n", ninputs - failed, ninputs, x.out_dir);
+    code = failed ? EXIT_INPUT : EXIT_OK;
+done:
+    for (size_t i = 0; i < x.nkeys; i++)
+        free(x.keys[i]);
+    free(x.keys);
+    free(inputs);
+    return code;
+}
