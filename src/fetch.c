@@ -21,6 +21,8 @@
 /* Without a container index, seek forward only past gaps this long (seconds). */
 #define BLIND_SEEK_GAP 30.0
 #define MAX_SEEK_RETRIES 4
+/* Damaged frames tolerated in one reader before giving up on the file. */
+#define MAX_DECODE_ERRORS 1000
 
 struct VsReader {
     VsSource *src;
@@ -40,6 +42,7 @@ struct VsReader {
     int64_t key_pts, key_dts;
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
     int64_t decoded;
+    int64_t decode_errors;
     int warned_short;
 };
 
@@ -89,8 +92,13 @@ static int decode_one(VsReader *r, AVFrame *out)
         }
         if (ret == AVERROR_EOF)
             return 0;
-        if (ret != AVERROR(EAGAIN))
-            return vs_error(vs_error_from_av(ret), "%s: decoding failed: %s", src->info.path, av_err2str(ret));
+        if (ret != AVERROR(EAGAIN)) {
+            /* A damaged frame: skip it, as players do, unless nothing decodes. */
+            if (++r->decode_errors > MAX_DECODE_ERRORS)
+                return vs_error(vs_error_from_av(ret), "%s: decoding failed: %s", src->info.path, av_err2str(ret));
+            vs_log(VS_LOG_DEBUG, "%s: skipping a damaged frame: %s", src->info.path, av_err2str(ret));
+            continue;
+        }
         if (r->demux_eof)
             return 0; /* drained already sent; decoder reports EOF next */
 

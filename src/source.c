@@ -36,14 +36,30 @@ int64_t vs_source_sec_to_ts(const VsSource *src, double sec)
            (int64_t)floor(sec * src->info.time_base.den / src->info.time_base.num);
 }
 
+/* Demuxers seek to "the start" in their own ways (MPEG-TS by a timestamp
+ * search that can land after the first keyframe), so going back to the very
+ * first packet reopens the file: exact for every container. */
 int vs_source_rewind(VsSource *src)
 {
-    AVFormatContext *fmt = src->fmt;
-    int64_t start = src->info.start_pts;
-    if (avformat_seek_file(fmt, src->st->index, INT64_MIN, start, start, 0) < 0 &&
-        av_seek_frame(fmt, src->st->index, start, AVSEEK_FLAG_BACKWARD) < 0 &&
-        av_seek_frame(fmt, -1, 0, AVSEEK_FLAG_BYTE) < 0)
-        return vs_error(VS_ERR_IO, "%s: cannot seek back to the start", src->info.path);
+    AVFormatContext *fmt = NULL;
+    int idx = src->st->index;
+    int ret = avformat_open_input(&fmt, src->info.path, src->fmt->iformat, NULL);
+    if (ret >= 0 && ((unsigned)idx >= fmt->nb_streams ||
+                     fmt->streams[idx]->codecpar->codec_id != src->st->codecpar->codec_id))
+        ret = avformat_find_stream_info(fmt, NULL);
+    if (ret >= 0 && ((unsigned)idx >= fmt->nb_streams ||
+                     fmt->streams[idx]->codecpar->codec_id != src->st->codecpar->codec_id))
+        ret = AVERROR_INVALIDDATA;
+    if (ret < 0) {
+        avformat_close_input(&fmt);
+        return vs_error(vs_error_from_av(ret), "%s: cannot reopen to read from the start (%s)",
+                        src->info.path, av_err2str(ret));
+    }
+    for (unsigned i = 0; i < fmt->nb_streams; i++)
+        fmt->streams[i]->discard = (int)i == idx ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    avformat_close_input(&src->fmt);
+    src->fmt = fmt;
+    src->st = fmt->streams[idx];
     return 0;
 }
 
@@ -215,6 +231,28 @@ static void fill_info(VsSource *src, const char *path)
     info_from_index(src);
 }
 
+/* Without a per-frame index the header's duration and frame count are only
+ * claims; a file written to a pipe leaves them missing or absurd (an AVI from
+ * a pipe claims 2^30 frames). When they are missing or disagree, count. */
+static int header_needs_scan(const VsSource *src)
+{
+    const VsStreamInfo *in = &src->info;
+    if (in->duration_source == VS_DURATION_UNKNOWN || !(in->duration > 0))
+        return 1;
+    if (in->counted_frames >= 0)
+        return 0; /* the container's index counted every frame */
+    int64_t size = src->fmt->pb ? avio_size(src->fmt->pb) : -1;
+    if (in->header_frames > 0 && size > 0 && in->header_frames > size)
+        return 1; /* a frame takes at least a byte */
+    double fps = av_q2d(src->st->avg_frame_rate);
+    if (in->header_frames > 0 && fps > 0) {
+        double claimed = in->header_frames / fps;
+        if (fabs(claimed - in->duration) > fmax(1.0, 0.1 * in->duration))
+            return 1;
+    }
+    return 0;
+}
+
 /* After a scan, its exact figures replace header values. */
 static void info_from_scan(VsSource *src)
 {
@@ -278,7 +316,7 @@ int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *set
     if ((ret = open_decoder(src, path)) < 0)
         goto fail;
     fill_info(src, path);
-    if (settings->scan || src->info.duration_source == VS_DURATION_UNKNOWN) {
+    if (settings->scan || header_needs_scan(src)) {
         if ((ret = vs_keyindex_scan(src)) < 0)
             goto fail;
         info_from_scan(src);

@@ -139,6 +139,8 @@ static int out_of_memory(const char *path)
  * find it once, before any file is opened, on a made-up hour-long video. */
 static int check_strategy(const PlanOptions *o)
 {
+    if (o->settings.end >= 0 && o->settings.start >= o->settings.end)
+        return usage_error("--start %g must be before --end %g", o->settings.start, o->settings.end);
     static const double keys[] = {0.0, 1800.0};
     VsPlanInput in = {.duration = 3600, .avg_frame_rate = 30, .frame_count = 108000,
                       .keyframe_times = keys, .n_keyframes = 2};
