@@ -43,7 +43,6 @@ struct VsReader {
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
     int64_t decoded;
     int64_t decode_errors;
-    int warned_short;
 };
 
 void vs_reader_default_settings(VsReaderSettings *s)
@@ -235,6 +234,14 @@ static int find_frame(VsReader *r, double t, int *use_next)
     }
 }
 
+/* How far past the last frame's start a time may lie and still be shown by
+ * it: a second, or two frame intervals for slide-show-like rates. */
+static double end_slack(const VsReader *r)
+{
+    double fps = av_q2d(r->src->st->avg_frame_rate);
+    return fps > 0 && 2.0 / fps > 1.0 ? 2.0 / fps : 1.0;
+}
+
 int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
 {
     if (!r)
@@ -248,11 +255,12 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
         return ret;
     const AVFrame *frame = use_next ? r->next : r->prev;
     double pts = use_next ? r->next_t : r->prev_t;
-    if (r->demux_eof && !r->have_next && !r->warned_short && t > pts + 1.0 &&
-        t < r->src->info.duration) {
-        r->warned_short = 1;
-        vs_log(VS_LOG_WARNING, "%s: frames end at %.3f s, before the %.3f s the header says; "
-               "later times get the last frame", r->src->info.path, pts, r->src->info.duration);
+    if (r->demux_eof && !r->have_next && t < r->src->info.duration && t > pts + end_slack(r)) {
+        /* Repeating the last frame for the missing tail would hand a
+         * training run frames that were never in the video. */
+        return vs_error(VS_ERR_INVALID_DATA, "%s: truncated or wrong header: frames end at %.3f s, "
+                        "the header says %.3f s (asked for %.3f s)", r->src->info.path, pts,
+                        r->src->info.duration, t);
     }
     if (dst) {
         ret = vs_preprocessor_run(r->prep, frame, r->src->info.rotation, dst);

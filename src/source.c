@@ -163,13 +163,15 @@ static void info_from_index(VsSource *src)
     int64_t *ts = malloc(sizeof(*ts) * (size_t)n);
     if (!ts)
         return;
-    int64_t frames = 0, keys = 0;
+    int64_t frames = 0, keys = 0, size = src->fmt->pb ? avio_size(src->fmt->pb) : -1;
     for (int i = 0; i < n; i++) {
         const AVIndexEntry *e = avformat_index_get_entry(st, i);
         if (!e || (e->flags & AVINDEX_DISCARD_FRAME))
             continue;
         keys += !!(e->flags & AVINDEX_KEYFRAME);
         ts[frames++] = e->timestamp;
+        if (size > 0 && e->pos + e->size > size)
+            src->frames_past_eof++;
     }
     src->info.counted_frames = frames;
     src->info.keyframes = keys;
@@ -316,6 +318,11 @@ int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *set
     if ((ret = open_decoder(src, path)) < 0)
         goto fail;
     fill_info(src, path);
+    if (src->frames_past_eof) {
+        ret = vs_error(VS_ERR_INVALID_DATA, "%s: truncated: %lld of its %lld frames lie past the end of the file",
+                       path, (long long)src->frames_past_eof, (long long)src->info.counted_frames);
+        goto fail;
+    }
     if (settings->scan || header_needs_scan(src)) {
         if ((ret = vs_keyindex_scan(src)) < 0)
             goto fail;

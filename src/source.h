@@ -15,6 +15,7 @@ struct VsSource {
     VsStreamInfo info;
     VsKeyIndex keys;     /* filled by a packet scan, lazily */
     int threads;
+    int64_t frames_past_eof; /* index entries whose data the file does not hold */
     int used;            /* packets were read: rewind before decoding from the start */
 };
 

@@ -314,6 +314,11 @@ int cmd_extract(int argc, char **argv)
         }
         failed += r != EXIT_OK;
     }
+    if (failed == ninputs) {
+        vs_shard_writer_discard(&w); /* nothing to index: leave no file behind */
+        code = EXIT_INPUT;
+        goto done;
+    }
     if ((ret = vs_shard_writer_close(&w)) < 0) {
         report_error(x.out_dir, ret);
         code = EXIT_OUTPUT;
