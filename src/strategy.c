@@ -118,7 +118,7 @@ static int token_is(const Token *tok, const char *word)
 /* The optional ",jitter" after fps:F and uniform:N. */
 static int parse_jitter(VsStrategy *st, const char *rest, const char *shown)
 {
-    Token tok;
+    Token tok = {0};
     if (!next_token(&rest, &tok))
         return 0;
     if (!token_is(&tok, "jitter"))
@@ -132,7 +132,7 @@ static int parse_jitter(VsStrategy *st, const char *rest, const char *shown)
 
 static int parse_fps(VsStrategy *st, const char *args, const char *shown)
 {
-    Token tok;
+    Token tok = {0};
     st->kind = VS_STRATEGY_FPS;
     next_token(&args, &tok);
     if (!token_positive_double(&tok, &st->rate))
@@ -143,7 +143,7 @@ static int parse_fps(VsStrategy *st, const char *args, const char *shown)
 
 static int parse_uniform(VsStrategy *st, const char *args, const char *shown)
 {
-    Token tok;
+    Token tok = {0};
     st->kind = VS_STRATEGY_UNIFORM;
     next_token(&args, &tok);
     if (!token_positive_int(&tok, &st->count))
@@ -157,7 +157,7 @@ static int parse_uniform(VsStrategy *st, const char *args, const char *shown)
 
 static int parse_clips(VsStrategy *st, const char *args, const char *shown)
 {
-    Token c, f, fps;
+    Token c = {0}, f = {0}, fps = {0};
     st->kind = VS_STRATEGY_CLIPS;
     if (count_tokens(args) != 3)
         return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': expected clips:C,F,FPS", shown);
@@ -190,7 +190,7 @@ static int parse_timestamps(VsStrategy *st, const char *args, const char *shown)
     st->times = malloc(n * sizeof(*st->times));
     if (!st->times)
         return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory for %zu times", shown, n);
-    Token tok;
+    Token tok = {0};
     while (next_token(&args, &tok)) {
         double t;
         size_t i = st->n_times + 1;

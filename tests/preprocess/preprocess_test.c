@@ -175,7 +175,7 @@ static void test_views_independent(void)
     vs_view_preset(&views[2], "clip-336");
     views[2].layout = VS_LAYOUT_THWC;
     AVFrame *f = make_frame(100, 70, AV_PIX_FMT_YUV420P, 9);
-    uint8_t *all[3], *one[1];
+    uint8_t *all[3] = {0}, *one[1] = {0};
     REQUIRE(run_fresh(views, 3, f, 0, all) == 0);
     for (int i = 0; i < 3; i++) {
         REQUIRE(run_fresh(&views[i], 1, f, 0, one) == 0);
