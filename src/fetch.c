@@ -9,10 +9,12 @@
  * reached by seeking; every seek is verified (a seek that lands after the
  * target is retried further back), so exactness never depends on how a
  * demuxer seeks. */
+#include "lookahead.h"
 #include "preprocess.h"
 #include "source.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Slack for comparing a frame time with a requested time: far below any frame
@@ -31,11 +33,14 @@ struct VsReader {
     double *times;
     int32_t *clips;
 
+    double *sorted;      /* the plan's times, sorted: which frames can be skipped */
+    VsLookahead la;
+    int read_eof;        /* the demuxer has no more packets (some may still be queued) */
     AVPacket *pkt;
     AVFrame *prev, *next;
     double prev_t, next_t;
     int have_prev, have_next;
-    int demux_eof;
+    int demux_eof;       /* every packet went to the decoder, and the drain request */
     int at_start;        /* decoding began at the stream's first packet */
     int after_seek;      /* drop output until the keyframe we landed on */
     int key_seen;
@@ -71,6 +76,83 @@ static void reset_frames(VsReader *r)
     r->have_prev = r->have_next = 0;
 }
 
+/* One packet of the video stream from the demuxer into r->pkt: 1, or 0 at the end. */
+static int read_packet(VsReader *r)
+{
+    VsSource *src = r->src;
+    while (!r->read_eof) {
+        int ret = av_read_frame(src->fmt, r->pkt);
+        if (ret < 0) {
+            if (ret != AVERROR_EOF)
+                vs_log(VS_LOG_WARNING, "%s: stream ends early: %s", src->info.path, av_err2str(ret));
+            r->read_eof = 1;
+            break;
+        }
+        if (r->pkt->stream_index != src->st->index) {
+            av_packet_unref(r->pkt);
+            continue;
+        }
+        if (r->after_seek && !r->key_seen) {
+            if (!(r->pkt->flags & AV_PKT_FLAG_KEY)) {
+                av_packet_unref(r->pkt);
+                continue;
+            }
+            r->key_seen = 1;
+            r->key_pts = r->pkt->pts;
+            r->key_dts = r->pkt->dts != AV_NOPTS_VALUE ? r->pkt->dts : r->pkt->pts;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Queue one more packet: 1, 0 at the end, -1 when the queue is full. */
+static int read_ahead(VsReader *r)
+{
+    if (r->la.count == VS_LOOKAHEAD_MAX)
+        return -1;
+    if (!read_packet(r))
+        return 0;
+    vs_lookahead_push(&r->la, r->pkt);
+    return 1;
+}
+
+/* Can the oldest queued packet never be the frame shown at a planned time?
+ * (lookahead.h explains the rule.) */
+static int head_skippable(VsReader *r)
+{
+    const AVPacket *p = vs_lookahead_at(&r->la, 0);
+    if (p->pts == AV_NOPTS_VALUE || (p->flags & AV_PKT_FLAG_KEY))
+        return 0;
+    double pt = vs_source_ts_to_sec(r->src, p->pts);
+    size_t k = vs_first_time_at_or_after(r->sorted, r->n, pt - TIME_EPS);
+    double until = k < r->n ? r->sorted[k] + TIME_EPS : INFINITY;
+    for (size_t i = 1;; i++) {
+        const AVPacket *q = vs_lookahead_at(&r->la, i);
+        if (!q && read_ahead(r) <= 0)
+            return 0;
+        q = vs_lookahead_at(&r->la, i);
+        if (q->pts != AV_NOPTS_VALUE) {
+            double qt = vs_source_ts_to_sec(r->src, q->pts);
+            if (qt > pt && qt <= until)
+                return 1;
+        }
+        int64_t qd = q->dts != AV_NOPTS_VALUE ? q->dts : q->pts;
+        if (qd != AV_NOPTS_VALUE && vs_source_ts_to_sec(r->src, qd) > until)
+            return 0;
+    }
+}
+
+/* The next packet to decode into r->pkt: 1, or 0 when none is left. */
+static int next_packet(VsReader *r, int *skippable)
+{
+    if (!r->la.count && read_ahead(r) == 0)
+        return 0;
+    *skippable = head_skippable(r);
+    vs_lookahead_pop(&r->la, r->pkt);
+    return 1;
+}
+
 /* Next frame in presentation order into out: 1, 0 at the end, or an error. */
 static int decode_one(VsReader *r, AVFrame *out)
 {
@@ -101,27 +183,16 @@ static int decode_one(VsReader *r, AVFrame *out)
         if (r->demux_eof)
             return 0; /* drained already sent; decoder reports EOF next */
 
-        ret = av_read_frame(src->fmt, r->pkt);
-        if (ret < 0) {
-            if (ret != AVERROR_EOF)
-                vs_log(VS_LOG_WARNING, "%s: stream ends early: %s", src->info.path, av_err2str(ret));
+        int skippable = 0;
+        ret = next_packet(r, &skippable);
+        if (ret < 0)
+            return ret;
+        if (ret == 0) {
             r->demux_eof = 1;
             avcodec_send_packet(src->dec, NULL);
             continue;
         }
-        if (r->pkt->stream_index != src->st->index) {
-            av_packet_unref(r->pkt);
-            continue;
-        }
-        if (r->after_seek && !r->key_seen) {
-            if (!(r->pkt->flags & AV_PKT_FLAG_KEY)) {
-                av_packet_unref(r->pkt);
-                continue;
-            }
-            r->key_seen = 1;
-            r->key_pts = r->pkt->pts;
-            r->key_dts = r->pkt->dts != AV_NOPTS_VALUE ? r->pkt->dts : r->pkt->pts;
-        }
+        src->dec->skip_frame = skippable ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
         ret = avcodec_send_packet(src->dec, r->pkt);
         av_packet_unref(r->pkt);
         if (ret < 0 && ret != AVERROR(EAGAIN))
@@ -133,6 +204,8 @@ static void restart_decoder(VsReader *r)
 {
     avcodec_flush_buffers(r->src->dec);
     reset_frames(r);
+    vs_lookahead_clear(&r->la);
+    r->read_eof = 0;
     r->demux_eof = 0;
     r->key_seen = 0;
     r->key_pts = r->key_dts = AV_NOPTS_VALUE;
@@ -277,6 +350,12 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
     return 1;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
                    size_t nviews, const VsReaderSettings *settings)
 {
@@ -297,6 +376,10 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
     if (!r->times || !r->pkt || !r->prev || !r->next)
         goto fail;
     memcpy(r->times, vs_plan_times(plan), r->n * sizeof(*r->times));
+    if (!(r->sorted = malloc((r->n ? r->n : 1) * sizeof(*r->sorted))) || vs_lookahead_init(&r->la) < 0)
+        goto fail;
+    memcpy(r->sorted, r->times, r->n * sizeof(*r->sorted));
+    qsort(r->sorted, r->n, sizeof(*r->sorted), cmp_double);
     if (vs_plan_clips(plan)) {
         r->clips = malloc((r->n ? r->n : 1) * sizeof(*r->clips));
         if (!r->clips)
@@ -331,7 +414,11 @@ void vs_reader_close(VsReader **pr)
     av_packet_free(&r->pkt);
     av_frame_free(&r->prev);
     av_frame_free(&r->next);
+    vs_lookahead_free(&r->la);
+    if (r->src && r->src->dec)
+        r->src->dec->skip_frame = AVDISCARD_DEFAULT;
     free(r->times);
+    free(r->sorted);
     free(r->clips);
     free(r);
     *pr = NULL;

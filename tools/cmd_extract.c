@@ -28,6 +28,7 @@ typedef struct Extract {
     int quiet, progress;
     char **keys;
     size_t nkeys;
+    int64_t frames_written, frames_decoded;
 } Extract;
 
 static double now(void)
@@ -224,6 +225,8 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
     }
     began = 0;
     progress(x, key, n, n, t0, 1);
+    x->frames_written += (int64_t)n;
+    x->frames_decoded += vs_reader_frames_decoded(reader);
 done:
     if (began)
         vs_shard_abort_sample(w);
@@ -325,7 +328,8 @@ int cmd_extract(int argc, char **argv)
         goto done;
     }
     if (!x.quiet)
-        fprintf(stderr, "vsample: %d of %d videos written to %s\n", ninputs - failed, ninputs, x.out_dir);
+        fprintf(stderr, "vsample: %d of %d videos written to %s (%lld frames; %lld decoded)\n",
+                ninputs - failed, ninputs, x.out_dir, (long long)x.frames_written, (long long)x.frames_decoded);
     code = failed ? EXIT_INPUT : EXIT_OK;
 done:
     for (size_t i = 0; i < x.nkeys; i++)
