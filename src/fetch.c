@@ -47,6 +47,7 @@ struct VsReader {
     int64_t key_pts, key_dts;
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
     int64_t decoded;
+    int64_t output_frames; /* frames output since decoding began at the start */
     int64_t decode_errors;
 };
 
@@ -60,13 +61,23 @@ int64_t vs_reader_frames_decoded(const VsReader *r)
     return r ? r->decoded : 0;
 }
 
+/* Frames per second from the stream info (kept from the first open: a reopened
+ * raw stream has not probed its rate). */
+static double stream_rate(const VsSource *src)
+{
+    const VsStreamInfo *in = &src->info;
+    VsRational q = in->avg_frame_rate.num > 0 ? in->avg_frame_rate : in->real_frame_rate;
+    return q.num > 0 && q.den > 0 ? (double)q.num / q.den : 25.0;
+}
+
 static double frame_time(VsReader *r, const AVFrame *f)
 {
+    if (r->src->no_timestamps) /* decoding always starts at the first frame here */
+        return (double)(r->output_frames - 1) / stream_rate(r->src);
     int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (ts != AV_NOPTS_VALUE)
         return vs_source_ts_to_sec(r->src, ts);
-    double fps = av_q2d(r->src->st->avg_frame_rate);
-    return r->last_t + (fps > 0 ? 1.0 / fps : 0.04);
+    return r->last_t + 1.0 / stream_rate(r->src);
 }
 
 static void reset_frames(VsReader *r)
@@ -160,6 +171,7 @@ static int decode_one(VsReader *r, AVFrame *out)
     for (;;) {
         int ret = avcodec_receive_frame(src->dec, out);
         if (ret == 0) {
+            r->output_frames++;
             double t = frame_time(r, out);
             int64_t ts = out->best_effort_timestamp;
             if (r->after_seek && r->key_pts != AV_NOPTS_VALUE && ts != AV_NOPTS_VALUE && ts < r->key_pts) {
@@ -213,6 +225,7 @@ static void restart_decoder(VsReader *r)
 
 static int seek_to_start(VsReader *r)
 {
+    r->output_frames = 0;
     int ret = vs_source_rewind(r->src);
     restart_decoder(r);
     r->at_start = 1;
@@ -224,6 +237,8 @@ static int seek_to_start(VsReader *r)
 static int seek_before(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
+    if (src->no_timestamps) /* no time to seek by: count frames from the start */
+        return seek_to_start(r);
     if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
         return seek_to_start(r);
     restart_decoder(r);
@@ -238,7 +253,7 @@ static int worth_seeking_forward(VsReader *r, double t)
     double cur = r->have_next ? r->next_t : r->have_prev ? r->prev_t : r->src->info.start_time * 0;
     if (!r->have_next && !r->have_prev && !r->at_start && !r->after_seek)
         return 0;
-    if (r->demux_eof || t <= cur + TIME_EPS)
+    if (r->demux_eof || t <= cur + TIME_EPS || r->src->no_timestamps)
         return 0;
     AVStream *st = r->src->st;
     if (avformat_index_get_entries_count(st) <= 0)
@@ -311,8 +326,8 @@ static int find_frame(VsReader *r, double t, int *use_next)
  * it: a second, or two frame intervals for slide-show-like rates. */
 static double end_slack(const VsReader *r)
 {
-    double fps = av_q2d(r->src->st->avg_frame_rate);
-    return fps > 0 && 2.0 / fps > 1.0 ? 2.0 / fps : 1.0;
+    double fps = stream_rate(r->src);
+    return 2.0 / fps > 1.0 ? 2.0 / fps : 1.0;
 }
 
 int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)

@@ -55,7 +55,7 @@ static int push(Growable *g, int64_t x)
 int vs_keyindex_scan(VsSource *src)
 {
     VsKeyIndex *k = &src->keys;
-    Growable all = {0}, keys = {0};
+    Growable all = {0}, keys = {0}, dts = {0};
     int64_t end = INT64_MIN, last_ts = AV_NOPTS_VALUE;
     int ret = 0;
     AVPacket *pkt = av_packet_alloc();
@@ -64,6 +64,10 @@ int vs_keyindex_scan(VsSource *src)
 
     vs_keyindex_free(k);
     src->used = 1;
+    /* One frame in time-base units, for packets that carry no presentation time. */
+    AVRational rate = src->st->avg_frame_rate.num > 0 ? src->st->avg_frame_rate : src->st->r_frame_rate;
+    int64_t step = rate.num > 0 ? av_rescale_q(1, av_inv_q(rate), src->st->time_base) : 1;
+    int64_t untimed = 0, guessed = 0, delay = src->st->codecpar->video_delay;
     for (;;) {
         int r = av_read_frame(src->fmt, pkt);
         if (r < 0)
@@ -72,9 +76,20 @@ int vs_keyindex_scan(VsSource *src)
             av_packet_unref(pkt);
             continue;
         }
-        int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
-        if (ts == AV_NOPTS_VALUE) /* no timestamps at all: continue the last one */
-            ts = last_ts == AV_NOPTS_VALUE ? src->info.start_pts : last_ts + (pkt->duration > 0 ? pkt->duration : 1);
+        int64_t ts = pkt->pts;
+        if (pkt->dts != AV_NOPTS_VALUE && push(&dts, pkt->dts) < 0) {
+            ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+            av_packet_unref(pkt);
+            goto done;
+        }
+        if (ts == AV_NOPTS_VALUE && pkt->dts != AV_NOPTS_VALUE) {
+            ts = pkt->dts + delay * step; /* shown after the reorder delay, as libavcodec guesses */
+            guessed++;
+        }
+        if (ts == AV_NOPTS_VALUE) { /* no timestamp at all: the frame after the last one */
+            ts = last_ts == AV_NOPTS_VALUE ? src->info.start_pts : last_ts + (pkt->duration > 0 ? pkt->duration : step);
+            untimed++;
+        }
         last_ts = ts;
         if (push(&all, ts) < 0 || ((pkt->flags & AV_PKT_FLAG_KEY) && push(&keys, ts) < 0)) {
             ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
@@ -86,7 +101,11 @@ int vs_keyindex_scan(VsSource *src)
         av_packet_unref(pkt);
     }
     k->frames = (int64_t)all.n;
-    k->vfr = vs_timestamps_vary(all.v, all.n); /* sorts all.v */
+    /* A raw elementary stream: times are frame counts over the frame rate. */
+    src->no_timestamps = all.n > 0 && untimed == (int64_t)all.n;
+    /* Guessed presentation times are irregular; decode times pace the stream too. */
+    k->vfr = guessed && dts.n == all.n ? vs_timestamps_vary(dts.v, dts.n) : vs_timestamps_vary(all.v, all.n);
+    qsort(all.v, all.n, sizeof(*all.v), cmp_i64);
     if (all.n >= 2) {
         /* Packets without a duration: the last frame lasts as long as the one before. */
         int64_t last = all.v[all.n - 1], step = last - all.v[all.n - 2];
@@ -107,6 +126,7 @@ int vs_keyindex_scan(VsSource *src)
 done:
     free(all.v);
     free(keys.v);
+    free(dts.v);
     av_packet_free(&pkt);
     vs_source_rewind(src);
     return ret;

@@ -163,19 +163,22 @@ static void info_from_index(VsSource *src)
     int64_t *ts = malloc(sizeof(*ts) * (size_t)n);
     if (!ts)
         return;
-    int64_t frames = 0, keys = 0, size = src->fmt->pb ? avio_size(src->fmt->pb) : -1;
+    int64_t frames = 0, keys = 0, nts = 0, size = src->fmt->pb ? avio_size(src->fmt->pb) : -1;
     for (int i = 0; i < n; i++) {
         const AVIndexEntry *e = avformat_index_get_entry(st, i);
-        if (!e || (e->flags & AVINDEX_DISCARD_FRAME))
+        if (!e)
+            continue;
+        ts[nts++] = e->timestamp; /* frames an edit list hides still pace the others */
+        if (e->flags & AVINDEX_DISCARD_FRAME)
             continue;
         keys += !!(e->flags & AVINDEX_KEYFRAME);
-        ts[frames++] = e->timestamp;
+        frames++;
         if (size > 0 && e->pos + e->size > size)
             src->frames_past_eof++;
     }
     src->info.counted_frames = frames;
     src->info.keyframes = keys;
-    src->info.vfr = vs_timestamps_vary(ts, (size_t)frames);
+    src->info.vfr = vs_timestamps_vary(ts, (size_t)nts);
     free(ts);
 }
 
@@ -235,24 +238,20 @@ static void fill_info(VsSource *src, const char *path)
 
 /* Without a per-frame index the header's duration and frame count are only
  * claims; a file written to a pipe leaves them missing or absurd (an AVI from
- * a pipe claims 2^30 frames). When they are missing or disagree, count. */
+ * a pipe claims 2^30 frames). Then count, with a demux-only scan. */
 static int header_needs_scan(const VsSource *src)
 {
     const VsStreamInfo *in = &src->info;
     if (in->duration_source == VS_DURATION_UNKNOWN || !(in->duration > 0))
         return 1;
-    if (in->counted_frames >= 0)
-        return 0; /* the container's index counted every frame */
-    int64_t size = src->fmt->pb ? avio_size(src->fmt->pb) : -1;
-    if (in->header_frames > 0 && size > 0 && in->header_frames > size)
-        return 1; /* a frame takes at least a byte */
-    double fps = av_q2d(src->st->avg_frame_rate);
-    if (in->header_frames > 0 && fps > 0) {
-        double claimed = in->header_frames / fps;
-        if (fabs(claimed - in->duration) > fmax(1.0, 0.1 * in->duration))
-            return 1;
-    }
-    return 0;
+    /* The file's duration covers every stream: audio may run longer, and some
+     * containers (FLV) count it from 0 rather than from the video's start. */
+    if (in->duration_source == VS_DURATION_FORMAT)
+        return 1;
+    /* Measured: MPEG program streams state the duration of the first
+     * timestamps, AVI with B-frames one frame short; only a per-frame index
+     * (MP4/MOV) is exact without reading the packets. */
+    return in->counted_frames < 0;
 }
 
 /* After a scan, its exact figures replace header values. */

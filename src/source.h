@@ -16,6 +16,7 @@ struct VsSource {
     VsKeyIndex keys;     /* filled by a packet scan, lazily */
     int threads;
     int64_t frames_past_eof; /* index entries whose data the file does not hold */
+    int no_timestamps;   /* raw stream: frame i is shown at i / frame rate */
     int used;            /* packets were read: rewind before decoding from the start */
 };
 
