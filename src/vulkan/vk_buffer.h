@@ -1,0 +1,27 @@
+/* Host-visible, persistently mapped storage buffers: this slice keeps every
+ * buffer where both the CPU and the GPU see it (all of a software device's
+ * memory is such; a discrete GPU would want device-local staging later). */
+#ifndef VSAMPLE_VK_BUFFER_H
+#define VSAMPLE_VK_BUFFER_H
+
+#include "vk_context.h"
+
+typedef struct VsVkBuffer {
+    VkBuffer buf;
+    VkDeviceMemory mem;
+    void *map;
+    VkDeviceSize size;
+} VsVkBuffer;
+
+/* A storage buffer of at least size bytes (rounded up to 4), mapped.
+ * what names it in the error message. readback prefers cached memory. */
+int vs_vk_buffer_create(VsVkContext *ctx, VsVkBuffer *b, VkDeviceSize size, int readback,
+                        const char *what);
+
+/* Keep b if it already holds size bytes, else replace it. */
+int vs_vk_buffer_reserve(VsVkContext *ctx, VsVkBuffer *b, VkDeviceSize size, int readback,
+                         const char *what);
+
+void vs_vk_buffer_free(VsVkContext *ctx, VsVkBuffer *b);
+
+#endif

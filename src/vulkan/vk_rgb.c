@@ -1,0 +1,96 @@
+/* Frame -> RGB24 with the CPU backend's libswscale call (preprocess_cpu.c's
+ * to_rgb(), kept identical here because that file's helpers are private):
+ * the GPU then starts from the reference's own bytes. */
+#include "vk_rgb.h"
+
+#include "internal.h"
+
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+/* The CPU backend's flags; see VS_SWS_FLAGS in preprocess_cpu.c. */
+#define VS_VK_SWS_FLAGS SWS_BILINEAR
+
+int vs_vk_rgb_stride(int w)
+{
+    return (w * 3 + 63) & ~63;
+}
+
+size_t vs_vk_rgb_size(int w, int h)
+{
+    return (size_t)vs_vk_rgb_stride(w) * (size_t)h + 64;
+}
+
+static int sws_colorspace(enum AVColorSpace cs)
+{
+    switch (cs) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    default: return SWS_CS_DEFAULT;
+    }
+}
+
+static enum AVPixelFormat unjpeg(enum AVPixelFormat fmt, int *full)
+{
+    switch (fmt) {
+    case AV_PIX_FMT_YUVJ420P: *full = 1; return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: *full = 1; return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: *full = 1; return AV_PIX_FMT_YUV444P;
+    case AV_PIX_FMT_YUVJ440P: *full = 1; return AV_PIX_FMT_YUV440P;
+    case AV_PIX_FMT_YUVJ411P: *full = 1; return AV_PIX_FMT_YUV411P;
+    default: return fmt;
+    }
+}
+
+static int setup(VsVkRgb *c, int w, int h, enum AVPixelFormat fmt, int cs, int full)
+{
+    const char *name = av_get_pix_fmt_name(fmt);
+    sws_freeContext(c->sws);
+    c->sws = NULL;
+    if (!sws_isSupportedInput(fmt))
+        return vs_error(VS_ERR_UNSUPPORTED, "vulkan preprocess: frames in pixel format %s "
+                        "cannot be converted to RGB", name ? name : "unknown");
+    c->sws = sws_getContext(w, h, fmt, w, h, AV_PIX_FMT_RGB24, VS_VK_SWS_FLAGS, NULL, NULL, NULL);
+    if (!c->sws)
+        return vs_error(VS_ERR_UNSUPPORTED, "vulkan preprocess: cannot convert %dx%d %s frames "
+                        "to RGB", w, h, name ? name : "unknown-format");
+    const int *coefs = sws_getCoefficients(cs);
+    if (sws_setColorspaceDetails(c->sws, coefs, full, coefs, 1, 0, 1 << 16, 1 << 16) < 0)
+        vs_log(VS_LOG_DEBUG, "vulkan preprocess: %s: colour details not applied",
+               name ? name : "?");
+    c->w = w;
+    c->h = h;
+    c->fmt = fmt;
+    c->cs = cs;
+    c->full = full;
+    return 0;
+}
+
+int vs_vk_rgb_convert(VsVkRgb *c, const AVFrame *frame, uint8_t *dst)
+{
+    int full = frame->color_range == AVCOL_RANGE_JPEG;
+    enum AVPixelFormat fmt = unjpeg((enum AVPixelFormat)frame->format, &full);
+    int cs = sws_colorspace(frame->colorspace);
+    int ret;
+    if (!c->sws || c->w != frame->width || c->h != frame->height || c->fmt != (int)fmt ||
+        c->cs != cs || c->full != full)
+        if ((ret = setup(c, frame->width, frame->height, fmt, cs, full)) < 0)
+            return ret;
+    uint8_t *planes[4] = {dst, NULL, NULL, NULL};
+    int strides[4] = {vs_vk_rgb_stride(frame->width), 0, 0, 0};
+    ret = sws_scale(c->sws, (const uint8_t *const *)frame->data, frame->linesize, 0,
+                    frame->height, planes, strides);
+    if (ret != frame->height)
+        return vs_error(VS_ERR_INTERNAL, "vulkan preprocess: swscale converted %d of %d rows",
+                        ret, frame->height);
+    return 0;
+}
+
+void vs_vk_rgb_free(VsVkRgb *c)
+{
+    sws_freeContext(c->sws);
+    c->sws = NULL;
+}
