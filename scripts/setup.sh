@@ -3,7 +3,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 packages="meson ninja-build pkg-config gcc libc6-dev libavformat-dev libavcodec-dev libavutil-dev
-  libswscale-dev libstb-dev ffmpeg python3-numpy python3-pil python3-av"
+  libswscale-dev libstb-dev ffmpeg python3-numpy python3-pil python3-av
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
