@@ -9,8 +9,8 @@
  * reached by seeking; every seek is verified (a seek that lands after the
  * target is retried further back), so exactness never depends on how a
  * demuxer seeks. */
+#include "backend.h"
 #include "lookahead.h"
-#include "preprocess.h"
 #include "source.h"
 
 #include <math.h>
@@ -28,7 +28,7 @@
 
 struct VsReader {
     VsSource *src;
-    VsPreprocessor *prep;
+    VsBackend prep;
     size_t n, pos;
     double *times;
     int32_t *clips;
@@ -54,6 +54,11 @@ struct VsReader {
 void vs_reader_default_settings(VsReaderSettings *s)
 {
     memset(s, 0, sizeof(*s));
+}
+
+int vs_reader_backend(const VsReader *r)
+{
+    return r ? r->prep.kind : VS_BACKEND_CPU;
 }
 
 int64_t vs_reader_frames_decoded(const VsReader *r)
@@ -351,7 +356,7 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
                         r->src->info.duration, t);
     }
     if (dst) {
-        ret = vs_preprocessor_run(r->prep, frame, r->src->info.rotation, dst);
+        ret = vs_backend_run(&r->prep, frame, r->src->info.rotation, dst);
         if (ret < 0)
             return ret;
     }
@@ -374,7 +379,6 @@ static int cmp_double(const void *a, const void *b)
 int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
                    size_t nviews, const VsReaderSettings *settings)
 {
-    (void)settings;
     if (!out || !src || !plan || (nviews && !views))
         return vs_error(VS_ERR_INVALID_ARG, "vs_reader_open: NULL argument");
     *out = NULL;
@@ -404,7 +408,7 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
     for (size_t i = 0; i < nviews; i++)
         if ((ret = vs_view_validate(&views[i])) < 0)
             goto fail;
-    if (nviews && (ret = vs_preprocessor_create(&r->prep, views, nviews)) < 0)
+    if (nviews && (ret = vs_backend_open(&r->prep, views, nviews, settings)) < 0)
         goto fail;
     r->key_pts = r->key_dts = AV_NOPTS_VALUE;
     r->at_start = 1;
@@ -425,7 +429,7 @@ void vs_reader_close(VsReader **pr)
     if (!pr || !*pr)
         return;
     VsReader *r = *pr;
-    vs_preprocessor_destroy(&r->prep);
+    vs_backend_close(&r->prep);
     av_packet_free(&r->pkt);
     av_frame_free(&r->prev);
     av_frame_free(&r->next);

@@ -25,10 +25,12 @@ typedef struct Extract {
     size_t nviews;
     const char *out_dir;
     VsShardSettings shard;
+    VsReaderSettings reader;
     int quiet, progress;
     char **keys;
     size_t nkeys;
     int64_t frames_written, frames_decoded;
+    int backend_used; /* VS_BACKEND_CPU / VULKAN, of the last reader */
 } Extract;
 
 static double now(void)
@@ -170,7 +172,7 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
         return out_of_memory(path);
 
     if ((ret = open_and_plan(path, &x->plan, &src, &plan)) < 0 ||
-        (ret = vs_reader_open(&reader, src, plan, x->views, x->nviews, NULL)) < 0) {
+        (ret = vs_reader_open(&reader, src, plan, x->views, x->nviews, &x->reader)) < 0) {
         /* the options were checked: what fails now is about this input */
         code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;
@@ -227,6 +229,7 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
     progress(x, key, n, n, t0, 1);
     x->frames_written += (int64_t)n;
     x->frames_decoded += vs_reader_frames_decoded(reader);
+    x->backend_used = vs_reader_backend(reader);
 done:
     if (began)
         vs_shard_abort_sample(w);
@@ -261,6 +264,27 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
             if (parse_int64(a, argv[++i], 1, INT64_MAX, &n) < 0)
                 return EXIT_USAGE;
             x->shard.shard_size = (uint64_t)n;
+        } else if (!strcmp(a, "--backend")) {
+            static const char *const names[] = {"cpu", "auto", "vulkan"};
+            if (i + 1 >= argc)
+                return usage_error("--backend needs a value");
+            const char *v = argv[++i];
+            int k = -1;
+            for (int j = 0; j < 3; j++)
+                if (!strcmp(v, names[j]))
+                    k = j;
+            if (k < 0)
+                return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v);
+            x->reader.backend = k;
+        } else if (!strcmp(a, "--gpu")) {
+            int64_t n;
+            if (i + 1 >= argc)
+                return usage_error("--gpu needs a device index");
+            if (parse_int64(a, argv[++i], 0, 64, &n) < 0)
+                return EXIT_USAGE;
+            x->reader.gpu = (int)n;
+            if (x->reader.backend == VS_BACKEND_AUTO)
+                x->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             x->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -273,6 +297,8 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
         return usage_error("extract: no VIDEO given");
     if (!x->out_dir)
         return usage_error("extract: missing -o DIR");
+    if (vs_backend_available(x->reader.backend, x->reader.gpu) < 0)
+        return usage_error("--backend: %s", vs_last_error());
     int code = view_options_build(&x->view_opts, x->views, MAX_VIEWS, &x->nviews);
     return code ? code : check_strategy(&x->plan);
 }
@@ -284,6 +310,8 @@ int cmd_extract(int argc, char **argv)
     plan_options_default(&x.plan);
     view_options_default(&x.view_opts);
     vs_shard_default_settings(&x.shard);
+    vs_reader_default_settings(&x.reader);
+    x.reader.backend = VS_BACKEND_AUTO;
     char **inputs = calloc((size_t)argc, sizeof(*inputs));
     int ninputs = 0, code = EXIT_OK;
     if (!inputs)
@@ -328,8 +356,9 @@ int cmd_extract(int argc, char **argv)
         goto done;
     }
     if (!x.quiet)
-        fprintf(stderr, "vsample: %d of %d videos written to %s (%lld frames; %lld decoded)\n",
-                ninputs - failed, ninputs, x.out_dir, (long long)x.frames_written, (long long)x.frames_decoded);
+        fprintf(stderr, "vsample: %d of %d videos written to %s (%lld frames; %lld decoded; %s backend)\n",
+                ninputs - failed, ninputs, x.out_dir, (long long)x.frames_written, (long long)x.frames_decoded,
+                x.backend_used == VS_BACKEND_VULKAN ? "vulkan" : "cpu");
     code = failed ? EXIT_INPUT : EXIT_OK;
 done:
     for (size_t i = 0; i < x.nkeys; i++)

@@ -26,6 +26,8 @@ static const char usage[] =
     "  --mean a,b,c --std a,b,c        a custom view (tensor K/custom)\n"
     "  --dtype u8|f16|bf16|f32         (default f16)   --layout tchw|thwc (default tchw)\n"
     "  --shard-size BYTES  cap on one shard (default 1073741824)\n"
+    "  --backend auto|vulkan|cpu       preprocess on a hardware Vulkan GPU when there is\n"
+    "                      one, else the CPU (auto, the default); --gpu N picks device N\n"
     "  -q, --quiet         no progress or summary on stderr\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 bad command line, 3 an input could not be read\n"

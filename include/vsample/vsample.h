@@ -236,9 +236,16 @@ VS_API int vs_dtype_from_name(const char *name);
 
 /* ------------------------------------------------------------ fetch frames */
 
+enum VsBackendKind {
+    VS_BACKEND_CPU = 0,    ///< libswscale + the PIL-exact resampler (the reference)
+    VS_BACKEND_AUTO = 1,   ///< the first hardware Vulkan GPU, else the CPU
+    VS_BACKEND_VULKAN = 2, ///< Vulkan compute on device `gpu` (software devices too)
+};
+
 typedef struct VsReaderSettings {
-    int backend;     ///< reserved for the GPU backend (default 0 = CPU)
-    uint8_t reserved[64];
+    int backend;     ///< enum VsBackendKind (default VS_BACKEND_CPU)
+    int gpu;         ///< Vulkan device index for VS_BACKEND_VULKAN (default 0)
+    uint8_t reserved[60];
 } VsReaderSettings;
 
 typedef struct VsFrameInfo {
@@ -254,6 +261,12 @@ typedef struct VsReader VsReader;
 
 VS_API void vs_reader_default_settings(VsReaderSettings *s);
 
+/// 0 when the backend (enum VsBackendKind) can run here, with gpu the Vulkan
+/// device index; VS_ERR_UNSUPPORTED and a message ("no Vulkan device 3 (there
+/// are 1)") otherwise. VS_BACKEND_AUTO and VS_BACKEND_CPU always can.
+/// Thread-safety: Safe.
+VS_API int vs_backend_available(int backend, int gpu);
+
 /// views (nviews >= 1) and plan are copied; src must outlive the reader.
 VS_API int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
                           size_t nviews, const VsReaderSettings *settings);
@@ -262,6 +275,8 @@ VS_API int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, con
 /// fetch without preprocessing. Returns 1 when a frame was written, 0 at the
 /// end of the plan, or a negative VS_ERR_*.
 VS_API int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info);
+/// VS_BACKEND_CPU or VS_BACKEND_VULKAN: the backend the reader runs on.
+VS_API int vs_reader_backend(const VsReader *r);
 /// Frames the decoder produced so far (cost figure).
 VS_API int64_t vs_reader_frames_decoded(const VsReader *r);
 VS_API void vs_reader_close(VsReader **r);

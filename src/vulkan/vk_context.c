@@ -256,3 +256,25 @@ int vs_vk_device_count(void)
     vs_vk_context_free(&ctx);
     return (int)n;
 }
+
+int vs_vk_first_hardware_device(void)
+{
+    VsVkContext ctx;
+    uint32_t n = 0;
+    int found = -1;
+    VkPhysicalDevice devs[16];
+    memset(&ctx, 0, sizeof(ctx));
+    if (create_instance(&ctx, 1) >= 0) {
+        n = 16;
+        if (vkEnumeratePhysicalDevices(ctx.instance, &n, devs) < 0)
+            n = 0;
+        for (uint32_t i = 0; i < n && found < 0; i++) {
+            VkPhysicalDeviceProperties props;
+            vkGetPhysicalDeviceProperties(devs[i], &props);
+            if (props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU)
+                found = (int)i;
+        }
+    }
+    vs_vk_context_free(&ctx);
+    return found;
+}

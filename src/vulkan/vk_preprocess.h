@@ -30,6 +30,10 @@ void vs_vk_preprocessor_destroy(VsVkPreprocessor **p);
 /* Number of Vulkan devices; 0 when no loader driver / no device, never fails. */
 int vs_vk_device_count(void);
 
+/* Index of the first device that is not a CPU implementation (lavapipe,
+ * SwiftShader), or -1. */
+int vs_vk_first_hardware_device(void);
+
 /* Validation or driver messages (warning or error) seen by any of our
  * instances' debug messengers since the process started: tests require 0. */
 unsigned vs_vk_debug_message_count(void);
