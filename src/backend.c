@@ -6,7 +6,19 @@
 #include "vulkan/vk_preprocess.h"
 #endif
 
+#include <pthread.h>
 #include <string.h>
+
+#ifdef VS_HAVE_VULKAN
+/* Looking for a hardware GPU creates a Vulkan instance: do it once per process. */
+static pthread_once_t hardware_once = PTHREAD_ONCE_INIT;
+static int hardware_device = -1;
+
+static void find_hardware_device(void)
+{
+    hardware_device = vs_vk_first_hardware_device();
+}
+#endif
 
 int vs_backend_open(VsBackend *b, const VsView *views, size_t nviews, const VsReaderSettings *s)
 {
@@ -15,8 +27,10 @@ int vs_backend_open(VsBackend *b, const VsView *views, size_t nviews, const VsRe
     if (want != VS_BACKEND_CPU && want != VS_BACKEND_AUTO && want != VS_BACKEND_VULKAN)
         return vs_error(VS_ERR_INVALID_ARG, "unknown backend %d", want);
 #ifdef VS_HAVE_VULKAN
-    if (want == VS_BACKEND_AUTO)
-        device = vs_vk_first_hardware_device();
+    if (want == VS_BACKEND_AUTO) {
+        pthread_once(&hardware_once, find_hardware_device);
+        device = hardware_device;
+    }
     if (want == VS_BACKEND_VULKAN || (want == VS_BACKEND_AUTO && device >= 0)) {
         int ret = vs_vk_preprocessor_create((VsVkPreprocessor **)&b->vk, views, nviews, device);
         if (ret == 0) {
