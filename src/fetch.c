@@ -255,9 +255,8 @@ static int seek_before(VsReader *r, int64_t ts)
 /* Is there a keyframe between the decode position and t? Then seeking skips work. */
 static int worth_seeking_forward(VsReader *r, double t)
 {
-    double cur = r->have_next ? r->next_t : r->have_prev ? r->prev_t : r->src->info.start_time * 0;
-    if (!r->have_next && !r->have_prev && !r->at_start && !r->after_seek)
-        return 0;
+    /* nothing decoded yet: the position is the start (or a seek point before t) */
+    double cur = r->have_next ? r->next_t : r->have_prev ? r->prev_t : 0.0;
     if (r->demux_eof || t <= cur + TIME_EPS || r->src->no_timestamps)
         return 0;
     AVStream *st = r->src->st;
