@@ -10,22 +10,12 @@
 #include "dtype.h"
 #include "internal.h"
 #include "resample.h"
+#include "rgb.h"
 
 #include <libavutil/mem.h>
 #include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Same flags as `ffmpeg -vf scale=flags=bilinear,format=rgb24`, the
- * reference of tests/preprocess/test_fidelity.py: at the same size only the
- * chroma upsampling and the matrix matter, and equal flags give equal bytes
- * (measured: identical for yuv420p/422p/444p, yuvj, 10-bit, nv12, gbrp,
- * bgr0, gray). Adding SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT only moves the
- * output away from that reference. Overridable for such measurements. */
-#ifndef VS_SWS_FLAGS
-#define VS_SWS_FLAGS SWS_BILINEAR
-#endif
 
 /* A growable buffer, kept for the life of the preprocessor. */
 typedef struct Buffer {
@@ -51,8 +41,7 @@ struct VsPreprocessor {
     size_t nviews;
     ViewState *views;
 
-    struct SwsContext *sws;
-    int sws_w, sws_h, sws_fmt, sws_cs, sws_full;
+    VsRgbConverter conv;
     uint8_t *rgb; /* av_malloc'ed: swscale likes aligned rows */
     size_t rgb_size;
     int rgb_stride;
@@ -255,84 +244,19 @@ static int run_view(VsPreprocessor *p, ViewState *vs, const uint8_t *rgb, int w,
 
 /* --------------------------------------------------------- colour, turn */
 
-static int sws_colorspace(enum AVColorSpace cs)
-{
-    switch (cs) {
-    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
-    case AVCOL_SPC_BT2020_NCL:
-    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
-    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
-    case AVCOL_SPC_FCC: return SWS_CS_FCC;
-    default: return SWS_CS_DEFAULT; /* BT.601, also for untagged video */
-    }
-}
-
-/* The deprecated yuvj formats are the yuv ones with full range: give
- * swscale the plain format (it warns about yuvj) and the range explicitly. */
-static enum AVPixelFormat unjpeg(enum AVPixelFormat fmt, int *full)
-{
-    switch (fmt) {
-    case AV_PIX_FMT_YUVJ420P: *full = 1; return AV_PIX_FMT_YUV420P;
-    case AV_PIX_FMT_YUVJ422P: *full = 1; return AV_PIX_FMT_YUV422P;
-    case AV_PIX_FMT_YUVJ444P: *full = 1; return AV_PIX_FMT_YUV444P;
-    case AV_PIX_FMT_YUVJ440P: *full = 1; return AV_PIX_FMT_YUV440P;
-    case AV_PIX_FMT_YUVJ411P: *full = 1; return AV_PIX_FMT_YUV411P;
-    default: return fmt;
-    }
-}
-
-static int setup_sws(VsPreprocessor *p, int w, int h, enum AVPixelFormat fmt, int cs, int full)
-{
-    const char *name = av_get_pix_fmt_name(fmt);
-    sws_freeContext(p->sws);
-    p->sws = NULL;
-    if (!sws_isSupportedInput(fmt))
-        return vs_error(VS_ERR_UNSUPPORTED, "preprocess: frames in pixel format %s cannot be "
-                        "converted to RGB", name ? name : "unknown");
-    p->sws = sws_getContext(w, h, fmt, w, h, AV_PIX_FMT_RGB24, VS_SWS_FLAGS, NULL, NULL, NULL);
-    if (!p->sws)
-        return vs_error(VS_ERR_UNSUPPORTED, "preprocess: cannot convert %dx%d %s frames to RGB",
-                        w, h, name ? name : "unknown-format");
-    const int *coefs = sws_getCoefficients(cs);
-    /* RGB output is always full range; brightness 0, contrast and
-     * saturation 1.0 in 16.16 fixed point. */
-    if (sws_setColorspaceDetails(p->sws, coefs, full, coefs, 1, 0, 1 << 16, 1 << 16) < 0)
-        vs_log(VS_LOG_DEBUG, "preprocess: %s: colour details not applied", name ? name : "?");
-    av_free(p->rgb);
-    p->rgb_stride = (w * 3 + 63) & ~63;
-    p->rgb_size = (size_t)p->rgb_stride * (size_t)h + 64;
-    p->rgb = av_malloc(p->rgb_size);
-    if (!p->rgb) {
-        sws_freeContext(p->sws);
-        p->sws = NULL;
-        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory for a %dx%d RGB picture", w, h);
-    }
-    p->sws_w = w;
-    p->sws_h = h;
-    p->sws_fmt = fmt;
-    p->sws_cs = cs;
-    p->sws_full = full;
-    return 0;
-}
-
 static int to_rgb(VsPreprocessor *p, const AVFrame *frame)
 {
-    int full = frame->color_range == AVCOL_RANGE_JPEG;
-    enum AVPixelFormat fmt = unjpeg((enum AVPixelFormat)frame->format, &full);
-    int cs = sws_colorspace(frame->colorspace);
-    int ret;
-    if (!p->sws || p->sws_w != frame->width || p->sws_h != frame->height ||
-        p->sws_fmt != (int)fmt || p->sws_cs != cs || p->sws_full != full)
-        if ((ret = setup_sws(p, frame->width, frame->height, fmt, cs, full)) < 0)
-            return ret;
-    uint8_t *dst[4] = {p->rgb, NULL, NULL, NULL};
-    int dst_stride[4] = {p->rgb_stride, 0, 0, 0};
-    ret = sws_scale(p->sws, (const uint8_t *const *)frame->data, frame->linesize, 0,
-                    frame->height, dst, dst_stride);
-    if (ret != frame->height)
-        return vs_error(VS_ERR_INTERNAL, "preprocess: swscale converted %d of %d rows", ret,
-                        frame->height);
-    return 0;
+    size_t need = vs_rgb_size(frame->width, frame->height);
+    if (need > p->rgb_size) {
+        av_free(p->rgb);
+        p->rgb_size = 0;
+        if (!(p->rgb = av_malloc(need)))
+            return vs_error(VS_ERR_NOMEM, "preprocess: out of memory for a %dx%d RGB picture",
+                            frame->width, frame->height);
+        p->rgb_size = need;
+    }
+    p->rgb_stride = vs_rgb_stride(frame->width);
+    return vs_rgb_convert(&p->conv, frame, p->rgb);
 }
 
 /* Source pixel of output (i, j) (row, column) for k quarter turns
@@ -449,7 +373,7 @@ void vs_preprocessor_destroy(VsPreprocessor **pp)
         buffer_free(&vs->resized);
     }
     free(p->views);
-    sws_freeContext(p->sws);
+    vs_rgb_free(&p->conv);
     av_free(p->rgb);
     buffer_free(&p->rotated);
     buffer_free(&p->scratch);

@@ -1,7 +1,7 @@
 /* The Vulkan compute preprocess backend.
  *
  * Per frame: libswscale -> RGB24 straight into a mapped storage buffer (the
- * CPU backend's call, vk_rgb.c); then per view three dispatches: hpass.comp
+ * CPU backend's call, ../rgb.c); then per view three dispatches: hpass.comp
  * (rotation and PAD square as index mappings, PIL's horizontal integer pass
  * over the window's columns), vpass.comp (the vertical integer pass) and
  * pack.comp (normalize, dtype and layout through the CPU backend's own
@@ -14,7 +14,7 @@
 #include "resample.h"
 #include "vk_buffer.h"
 #include "vk_context.h"
-#include "vk_rgb.h"
+#include "rgb.h"
 #include "vk_shaders.h"
 
 #include <stdlib.h>
@@ -51,7 +51,7 @@ struct VsVkPreprocessor {
     VsVkContext ctx;
     size_t nviews;
     VkViewState *views;
-    VsVkRgb rgb;
+    VsRgbConverter rgb;
     VsVkBuffer src;
     unsigned src_gen; /* bumped whenever src is replaced */
     VkDescriptorSetLayout set_layout;
@@ -416,7 +416,7 @@ static int prepare_views(VsVkPreprocessor *p, const AVFrame *frame, int k, void 
         VsVkPush *pc = &vs->push;
         pc->src_w = frame->width;
         pc->src_h = frame->height;
-        pc->src_stride = vs_vk_rgb_stride(frame->width);
+        pc->src_stride = vs_rgb_stride(frame->width);
         pc->turn = k;
         pc->pic_w = pic_w;
         pc->pic_h = pic_h;
@@ -470,19 +470,19 @@ int vs_vk_preprocessor_create(VsVkPreprocessor **out, const VsView *views, size_
 {
     int ret;
     if (!out)
-        return vs_error(VS_ERR_INVALID_ARG, "vulkan preprocess: no output handle");
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no output handle");
     *out = NULL;
     if (!views || nviews == 0)
-        return vs_error(VS_ERR_INVALID_ARG, "vulkan preprocess: no views given");
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no views given");
     for (size_t i = 0; i < nviews; i++)
         if ((ret = vs_view_validate(&views[i])) < 0)
             return ret;
     VsVkPreprocessor *p = calloc(1, sizeof(*p));
     if (!p)
-        return vs_error(VS_ERR_NOMEM, "vulkan preprocess: out of memory");
+        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory");
     if (!(p->views = calloc(nviews, sizeof(*p->views)))) {
         free(p);
-        return vs_error(VS_ERR_NOMEM, "vulkan preprocess: out of memory");
+        return vs_error(VS_ERR_NOMEM, "preprocess: out of memory");
     }
     p->nviews = nviews;
     if ((ret = vs_vk_context_init(&p->ctx, device_index)) < 0 ||
@@ -501,24 +501,24 @@ int vs_vk_preprocessor_run(VsVkPreprocessor *p, const AVFrame *frame, int rotati
 {
     int ret;
     if (!p || !frame)
-        return vs_error(VS_ERR_INVALID_ARG, "vulkan preprocess: no preprocessor or no frame");
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no preprocessor or no frame");
     if (!dst)
         return 0;
     if (frame->width < 1 || frame->height < 1 || !frame->data[0])
-        return vs_error(VS_ERR_INVALID_DATA, "vulkan preprocess: frame has no picture (%dx%d)",
+        return vs_error(VS_ERR_INVALID_DATA, "preprocess: frame has no picture (%dx%d)",
                         frame->width, frame->height);
     int turn = ((rotation % 360) + 360) % 360;
     if (turn % 90 != 0)
-        return vs_error(VS_ERR_UNSUPPORTED, "vulkan preprocess: rotation %d is not a multiple "
+        return vs_error(VS_ERR_UNSUPPORTED, "preprocess: rotation %d is not a multiple "
                         "of 90", rotation);
-    size_t need = vs_vk_rgb_size(frame->width, frame->height);
+    size_t need = vs_rgb_size(frame->width, frame->height);
     if (!p->src.buf || p->src.size < need) {
         /* Generation 0 is "never set", so a view set up later still updates. */
         p->src_gen++;
         if ((ret = replace_src(p, need)) < 0)
             return ret;
     }
-    if ((ret = vs_vk_rgb_convert(&p->rgb, frame, p->src.map)) < 0 ||
+    if ((ret = vs_rgb_convert(&p->rgb, frame, p->src.map)) < 0 ||
         (ret = prepare_views(p, frame, turn / 90, dst)) < 0 ||
         (ret = submit_and_wait(p, dst)) < 0)
         return ret;
@@ -558,7 +558,7 @@ void vs_vk_preprocessor_destroy(VsVkPreprocessor **pp)
         vkDestroyDescriptorSetLayout(dev, p->set_layout, NULL);
     }
     vs_vk_context_free(&p->ctx);
-    vs_vk_rgb_free(&p->rgb);
+    vs_rgb_free(&p->rgb);
     free(p->views);
     free(p);
     *pp = NULL;
