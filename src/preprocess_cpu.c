@@ -8,6 +8,7 @@
 #include "preprocess.h"
 
 #include "dtype.h"
+#include "geometry.h"
 #include "internal.h"
 #include "resample.h"
 #include "rgb.h"
@@ -143,48 +144,18 @@ static void write_output(const ViewState *vs, const uint8_t *rgb, uint8_t *dst)
 
 /* -------------------------------------------------------------- geometry */
 
-/* Offset of a centred crop of `crop` out of `size`. */
-static int crop_offset(int size, int crop, int mode)
-{
-    int d = size - crop;
-    if (mode == VS_CROP_FLOOR || d % 2 == 0)
-        return d / 2;
-    /* round(d / 2) with d odd is k + 0.5: Python rounds half to even. */
-    int k = d / 2;
-    return k % 2 == 0 ? k : k + 1;
-}
-
-/* Cover W x H keeping the aspect ratio, as Hugging Face CLIP's shortest-edge
- * resize: the int() is taken of a double quotient, like Python's. */
-static void cover_size(int src_w, int src_h, int W, int H, int *new_w, int *new_h)
-{
-    if ((int64_t)src_w * H >= (int64_t)src_h * W) {
-        *new_h = H;
-        *new_w = (int)((double)((int64_t)H * src_w) / src_h);
-        if (*new_w < W)
-            *new_w = W;
-    } else {
-        *new_w = W;
-        *new_h = (int)((double)((int64_t)W * src_h) / src_w);
-        if (*new_h < H)
-            *new_h = H;
-    }
-}
-
 /* Set the view up for pictures of in_w x in_h (after rotation). */
 static int setup_view(ViewState *vs, int in_w, int in_h)
 {
     const VsView *v = &vs->view;
-    int rin_w = in_w, rin_h = in_h, rout_w = v->width, rout_h = v->height, ret;
-    vs->win_x = vs->win_y = 0;
-    if (v->resize == VS_RESIZE_SHORT_CROP) {
-        cover_size(in_w, in_h, v->width, v->height, &rout_w, &rout_h);
-        vs->win_x = crop_offset(rout_w, v->width, v->crop_round);
-        vs->win_y = crop_offset(rout_h, v->height, v->crop_round);
-    } else if (v->resize == VS_RESIZE_PAD) {
-        int side = in_w > in_h ? in_w : in_h;
-        rin_w = rin_h = side;
-        size_t bytes = (size_t)side * (size_t)side * 3;
+    VsViewGeometry g;
+    int ret;
+    vs_view_geometry(v, in_w, in_h, &g);
+    int rin_w = g.rin_w, rin_h = g.rin_h, rout_w = g.rout_w, rout_h = g.rout_h;
+    vs->win_x = g.win_x;
+    vs->win_y = g.win_y;
+    if (v->resize == VS_RESIZE_PAD) {
+        size_t bytes = (size_t)rin_w * (size_t)rin_h * 3;
         if ((ret = buffer_reserve(&vs->pad, bytes)) < 0)
             return ret;
         for (size_t i = 0; i < bytes; i++)

@@ -10,6 +10,7 @@
 #include "vk_preprocess.h"
 
 #include "dtype.h"
+#include "geometry.h"
 #include "internal.h"
 #include "resample.h"
 #include "vk_buffer.h"
@@ -66,32 +67,6 @@ struct VsVkPreprocessor {
 
 /* ------------------------------------------------------------- geometry */
 
-/* As preprocess_cpu.c: the offset of a centred crop. */
-static int crop_offset(int size, int crop, int mode)
-{
-    int d = size - crop;
-    if (mode == VS_CROP_FLOOR || d % 2 == 0)
-        return d / 2;
-    int k = d / 2; /* round half to even, as Python */
-    return k % 2 == 0 ? k : k + 1;
-}
-
-/* As preprocess_cpu.c: cover W x H keeping the aspect ratio (HF CLIP). */
-static void cover_size(int src_w, int src_h, int W, int H, int *new_w, int *new_h)
-{
-    if ((int64_t)src_w * H >= (int64_t)src_h * W) {
-        *new_h = H;
-        *new_w = (int)((double)((int64_t)H * src_w) / src_h);
-        if (*new_w < W)
-            *new_w = W;
-    } else {
-        *new_w = W;
-        *new_h = (int)((double)((int64_t)W * src_h) / src_w);
-        if (*new_h < H)
-            *new_h = H;
-    }
-}
-
 /* One axis of the window [x0, x0 + n) into dst: first[n], count[n], then k
  * coefficients per pixel. An axis the CPU skips (same size) becomes the
  * identity, one tap of weight 1, which clip8 returns unchanged. */
@@ -119,19 +94,13 @@ static int setup_geometry(VsVkPreprocessor *p, VkViewState *vs, int pic_w, int p
     const VsView *v = &vs->view;
     VsVkPush *pc = &vs->push;
     VsResampler rs;
-    int rin_w = pic_w, rin_h = pic_h, rout_w = v->width, rout_h = v->height, ret;
-    int win_x = 0, win_y = 0;
-    pc->pad_x = pc->pad_y = 0;
-    if (v->resize == VS_RESIZE_SHORT_CROP) {
-        cover_size(pic_w, pic_h, v->width, v->height, &rout_w, &rout_h);
-        win_x = crop_offset(rout_w, v->width, v->crop_round);
-        win_y = crop_offset(rout_h, v->height, v->crop_round);
-    } else if (v->resize == VS_RESIZE_PAD) {
-        int side = pic_w > pic_h ? pic_w : pic_h;
-        rin_w = rin_h = side;
-        pc->pad_x = (side - pic_w) / 2;
-        pc->pad_y = (side - pic_h) / 2;
-    }
+    VsViewGeometry g;
+    int ret;
+    vs_view_geometry(v, pic_w, pic_h, &g);
+    int rin_w = g.rin_w, rin_h = g.rin_h, rout_w = g.rout_w, rout_h = g.rout_h;
+    int win_x = g.win_x, win_y = g.win_y;
+    pc->pad_x = g.pad_x;
+    pc->pad_y = g.pad_y;
     if ((ret = vs_resampler_init(&rs, rin_w, rin_h, rout_w, rout_h, v->filter)) < 0)
         return ret;
     int W = v->width, H = v->height;
