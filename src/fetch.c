@@ -294,7 +294,7 @@ static int find_frame(VsReader *r, double t, int *use_next)
                 goto seek_earlier; /* a seek landed in an undecodable tail */
             }
             r->have_next = 1;
-            r->next_t = frame_time(r, r->next);
+            r->next_t = r->last_t; /* decode_one timed it (frames without a timestamp count on) */
         }
         if (r->next_t <= t + TIME_EPS) {
             AVFrame *tmp = r->prev;

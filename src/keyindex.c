@@ -101,6 +101,7 @@ int vs_keyindex_scan(VsSource *src)
         av_packet_unref(pkt);
     }
     k->frames = (int64_t)all.n;
+    k->guessed = guessed + untimed;
     /* A raw elementary stream: times are frame counts over the frame rate. */
     src->no_timestamps = all.n > 0 && untimed == (int64_t)all.n;
     /* Guessed presentation times are irregular; decode times pace the stream too. */

@@ -14,6 +14,7 @@ typedef struct VsKeyIndex {
     size_t n_keys;
     double end_time;       /* end of the last frame (pts + duration), seconds from start */
     int vfr;               /* 1 if frame durations vary, 0 if not, -1 unknown */
+    int64_t guessed;       /* packets without a presentation time (timed from decode order) */
 } VsKeyIndex;
 
 struct VsSource;
