@@ -1,5 +1,6 @@
 /* keyindex: a demux-only scan of the video stream's packets (no decoding). */
 #include "keyindex.h"
+#include "keytimes.h"
 #include "source.h"
 
 #include <stdlib.h>
@@ -38,6 +39,31 @@ typedef struct Growable {
     size_t n, cap;
 } Growable;
 
+typedef struct KeyList {
+    VsKeyPacket *v;
+    size_t n, cap;
+} KeyList;
+
+static int push_key(KeyList *g, VsKeyPacket k)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        VsKeyPacket *v = realloc(g->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        g->v = v;
+        g->cap = cap;
+    }
+    g->v[g->n++] = k;
+    return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    int64_t x = ((const VsKeyPacket *)a)->ts, y = ((const VsKeyPacket *)b)->ts;
+    return (x > y) - (x < y);
+}
+
 static int push(Growable *g, int64_t x)
 {
     if (g->n == g->cap) {
@@ -55,7 +81,8 @@ static int push(Growable *g, int64_t x)
 int vs_keyindex_scan(VsSource *src)
 {
     VsKeyIndex *k = &src->keys;
-    Growable all = {0}, keys = {0}, dts = {0};
+    Growable all = {0}, dts = {0};
+    KeyList keys = {0};
     int64_t end = INT64_MIN, last_ts = AV_NOPTS_VALUE;
     int ret = 0;
     AVPacket *pkt = av_packet_alloc();
@@ -82,6 +109,7 @@ int vs_keyindex_scan(VsSource *src)
             av_packet_unref(pkt);
             goto done;
         }
+        int was_guessed = ts == AV_NOPTS_VALUE;
         if (ts == AV_NOPTS_VALUE && pkt->dts != AV_NOPTS_VALUE) {
             ts = pkt->dts + delay * step; /* shown after the reorder delay, as libavcodec guesses */
             guessed++;
@@ -91,7 +119,8 @@ int vs_keyindex_scan(VsSource *src)
             untimed++;
         }
         last_ts = ts;
-        if (push(&all, ts) < 0 || ((pkt->flags & AV_PKT_FLAG_KEY) && push(&keys, ts) < 0)) {
+        VsKeyPacket key = {.ts = ts, .dts = pkt->dts, .pos = pkt->pos, .guessed = was_guessed};
+        if (push(&all, ts) < 0 || ((pkt->flags & AV_PKT_FLAG_KEY) && push_key(&keys, key) < 0)) {
             ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
             av_packet_unref(pkt);
             goto done;
@@ -113,15 +142,28 @@ int vs_keyindex_scan(VsSource *src)
         if (end <= last)
             end = last + step;
     }
+    if (k->guessed > 0 && k->vfr == 0 && rate.num > 0 && all.n) {
+        /* Guessed times can collide (a last P-frame guessed onto a B-frame's
+         * slot); at a constant rate n frames take n frame durations. */
+        int64_t cfr_end = all.v[0] + av_rescale_q((int64_t)all.n, av_inv_q(rate), src->st->time_base);
+        end = cfr_end > end ? cfr_end : end;
+    }
     k->end_time = all.n ? vs_source_ts_to_sec(src, end) : 0;
-    qsort(keys.v, keys.n, sizeof(*keys.v), cmp_i64);
+    /* Reordering codecs show a key packet without a time later than its decode
+     * time says, by a delay that varies (open GOPs): ask the decoder (two GOPs
+     * per such key, so only when the keyframe times were asked for). */
+    if (src->exact_keys && guessed + untimed > 0 && !src->no_timestamps &&
+        (src->dec->has_b_frames > 0 || src->st->codecpar->video_delay > 0) &&
+        (ret = vs_keytimes_resolve(src, keys.v, keys.n)) < 0)
+        goto done;
+    qsort(keys.v, keys.n, sizeof(*keys.v), cmp_key);
     k->key_times = malloc((keys.n ? keys.n : 1) * sizeof(double));
     if (!k->key_times) {
         ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
         goto done;
     }
     for (size_t i = 0; i < keys.n; i++)
-        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i]);
+        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i].ts);
     k->n_keys = keys.n;
     k->built = 1;
 done:

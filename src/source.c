@@ -254,62 +254,16 @@ static int header_needs_scan(const VsSource *src)
     return in->counted_frames < 0;
 }
 
-/* Streams whose packets carry no presentation time (AVI, some MPEG program
- * streams) are timed by the decoder's guesses, which run the reorder delay
- * behind the container's clock: the container's duration then ends before the
- * last frame starts. Decode the last GOP to see where the frames really end. */
-static int needs_tail_probe(const VsSource *src)
+/* Containers whose packets may carry no presentation time (AVI, MPEG program
+ * streams) are timed by decode order plus a guessed reorder delay: with
+ * B-frames their header duration can end before the last frame starts.
+ * The packet scan bounds the end by the frame count (keyindex.c). */
+static int untimed_reordering(const VsSource *src)
 {
+    const char *name = src->fmt->iformat->name;
     if (src->dec->has_b_frames <= 0 && src->st->codecpar->video_delay <= 0)
         return 0;
-    return src->keys.built ? src->keys.guessed > 0 : !strcmp(src->fmt->iformat->name, "avi");
-}
-
-static void probe_tail(VsSource *src)
-{
-    AVPacket *pkt = av_packet_alloc();
-    AVFrame *f = av_frame_alloc();
-    int64_t last = AV_NOPTS_VALUE, untimed_after = 0;
-    int eof = 0;
-    src->used = 1; /* the reader starts again from the first packet */
-    if (!pkt || !f || av_seek_frame(src->fmt, src->st->index, vs_source_sec_to_ts(src, src->info.duration),
-                                    AVSEEK_FLAG_BACKWARD) < 0)
-        goto done;
-    avcodec_flush_buffers(src->dec);
-    for (int guard = 0; guard < 1 << 20; guard++) {
-        int r = avcodec_receive_frame(src->dec, f);
-        if (r == 0) {
-            int64_t ts = f->best_effort_timestamp;
-            if (ts != AV_NOPTS_VALUE && (last == AV_NOPTS_VALUE || ts > last))
-                last = ts, untimed_after = 0;
-            else if (ts == AV_NOPTS_VALUE)
-                untimed_after++; /* fetch times it one frame after the one before */
-            av_frame_unref(f);
-            continue;
-        }
-        if (r == AVERROR_EOF || (r != AVERROR(EAGAIN) && eof))
-            break;
-        if (r != AVERROR(EAGAIN))
-            continue; /* a damaged frame */
-        if (av_read_frame(src->fmt, pkt) < 0) {
-            eof = 1;
-            avcodec_send_packet(src->dec, NULL);
-            continue;
-        }
-        if (pkt->stream_index == src->st->index)
-            avcodec_send_packet(src->dec, pkt);
-        av_packet_unref(pkt);
-    }
-    avcodec_flush_buffers(src->dec);
-    AVRational rate = src->st->avg_frame_rate.num > 0 ? src->st->avg_frame_rate : src->st->r_frame_rate;
-    if (last != AV_NOPTS_VALUE && rate.num > 0) {
-        double end = vs_source_ts_to_sec(src, last) + (double)(1 + untimed_after) * av_q2d(av_inv_q(rate));
-        if (end > src->info.duration + 1e-9)
-            src->info.duration = end;
-    }
-done:
-    av_packet_free(&pkt);
-    av_frame_free(&f);
+    return !strcmp(name, "avi") || !strcmp(name, "mpeg");
 }
 
 /* After a scan, its exact figures replace header values. */
@@ -380,13 +334,12 @@ int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *set
                        path, (long long)src->frames_past_eof, (long long)src->info.counted_frames);
         goto fail;
     }
-    if (settings->scan || header_needs_scan(src)) {
+    src->exact_keys = settings->scan;
+    if (settings->scan || header_needs_scan(src) || untimed_reordering(src)) {
         if ((ret = vs_keyindex_scan(src)) < 0)
             goto fail;
         info_from_scan(src);
     }
-    if (src->info.duration > 0 && needs_tail_probe(src))
-        probe_tail(src);
     if (!(src->info.duration > 0)) {
         ret = vs_error(VS_ERR_NO_VIDEO, "%s: video stream has no frames", path);
         goto fail;
@@ -420,7 +373,9 @@ int vs_source_plan_input(VsSource *src, VsPlanInput *in)
     in->frame_count = src->info.counted_frames > 0 ? src->info.counted_frames : src->info.header_frames;
     /* Keyframe times need a packet scan: present when the source was opened
      * with settings.scan (or had to be scanned for its duration). */
-    in->keyframe_times = src->keys.built ? src->keys.key_times : NULL;
-    in->n_keyframes = src->keys.built ? src->keys.n_keys : 0;
+    /* Guessed keyframe times are resolved only when the scan was asked for. */
+    int exact = src->keys.built && (src->exact_keys || src->keys.guessed == 0);
+    in->keyframe_times = exact ? src->keys.key_times : NULL;
+    in->n_keyframes = exact ? src->keys.n_keys : 0;
     return 0;
 }

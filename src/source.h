@@ -18,6 +18,7 @@ struct VsSource {
     int64_t frames_past_eof; /* index entries whose data the file does not hold */
     int no_timestamps;   /* raw stream: frame i is shown at i / frame rate */
     int used;            /* packets were read: rewind before decoding from the start */
+    int exact_keys;      /* scan asked for: find keyframe times the packets lack by decoding */
 };
 
 /* Back to the first packet of the stream. */

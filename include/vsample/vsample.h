@@ -159,8 +159,8 @@ typedef struct VsPlan VsPlan;
 VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
 /// Fill in from a source's info. keyframe_times is set only when the source was
-/// scanned (VsSourceSettings.scan, or a file whose header has no duration);
-/// the arrays stay owned by src.
+/// scanned (VsSourceSettings.scan, or a file whose header has no duration and
+/// whose packets all carry presentation times); the arrays stay owned by src.
 VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
