@@ -31,6 +31,7 @@ int vs_timestamps_vary(int64_t *ts, size_t n)
 void vs_keyindex_free(VsKeyIndex *k)
 {
     free(k->key_times);
+    free(k->key_pos);
     memset(k, 0, sizeof(*k));
 }
 
@@ -158,12 +159,13 @@ int vs_keyindex_scan(VsSource *src)
         goto done;
     qsort(keys.v, keys.n, sizeof(*keys.v), cmp_key);
     k->key_times = malloc((keys.n ? keys.n : 1) * sizeof(double));
-    if (!k->key_times) {
+    k->key_pos = malloc((keys.n ? keys.n : 1) * sizeof(int64_t));
+    if (!k->key_times || !k->key_pos) {
         ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
         goto done;
     }
     for (size_t i = 0; i < keys.n; i++)
-        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i].ts);
+        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i].ts), k->key_pos[i] = keys.v[i].pos;
     k->n_keys = keys.n;
     k->built = 1;
 done:

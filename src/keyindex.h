@@ -11,6 +11,7 @@ typedef struct VsKeyIndex {
     int built;
     int64_t frames;        /* packets of the stream = coded frames */
     double *key_times;     /* keyframe presentation times, seconds from start, sorted */
+    int64_t *key_pos;      /* their packets' byte positions (-1 unknown), in the same order */
     size_t n_keys;
     double end_time;       /* end of the last frame (pts + duration), seconds from start */
     int vfr;               /* 1 if frame durations vary, 0 if not, -1 unknown */

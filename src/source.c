@@ -234,6 +234,8 @@ static void fill_info(VsSource *src, const char *path)
         in->duration_source = VS_DURATION_FORMAT;
     }
     info_from_index(src);
+    /* Demuxers with a generic index add entries as they read: not an index. */
+    src->indexed = avformat_index_get_entries_count(st) > 0 && !(src->fmt->iformat->flags & AVFMT_GENERIC_INDEX);
 }
 
 /* Without a per-frame index the header's duration and frame count are only

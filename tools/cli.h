@@ -19,6 +19,7 @@ enum {
 int cmd_info(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
 
 /* Print "vsample: <message>" on one line and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -42,6 +43,9 @@ void plan_options_default(PlanOptions *o);
 /* If argv[*i] is a plan option, consume it (and its value): 1; not one: 0;
  * bad value: -1 (message printed). */
 int plan_option(PlanOptions *o, int argc, char **argv, int *i);
+/* EXIT_OK, or EXIT_USAGE (message printed) when no video could satisfy the
+ * strategy and trim options (tools/plan_check.c). */
+int check_plan_options(const PlanOptions *o);
 /* Open path and make its plan (scanning for keyframes when the strategy needs them). */
 int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan **plan);
 

@@ -97,6 +97,7 @@ static char *sample_metadata(const Extract *x, VsSource *src, const VsPlan *plan
     json_string(f, vs_plan_strategy(plan));
     fputs(", \"plan_note\": ", f);
     json_string(f, vs_plan_note(plan));
+    fprintf(f, ", \"seek\": \"%s\"", x->reader.seek == VS_SEEK_APPROXIMATE ? "approximate" : "exact");
     fputs(", \"views\": [", f);
     for (size_t i = 0; i < x->nviews; i++) {
         const VsView *v = &x->views[i];
@@ -136,26 +137,6 @@ static int out_of_memory(const char *path)
 {
     fprintf(stderr, "vsample: %s: out of memory\n", path);
     return EXIT_INTERNAL;
-}
-
-/* A strategy or plan option that no video could satisfy is a usage error:
- * find it once, before any file is opened, on a made-up hour-long video. */
-static int check_strategy(const PlanOptions *o)
-{
-    if (o->settings.end >= 0 && o->settings.start >= o->settings.end)
-        return usage_error("--start %g must be before --end %g", o->settings.start, o->settings.end);
-    static const double keys[] = {0.0, 1800.0};
-    VsPlanInput in = {.duration = 3600, .avg_frame_rate = 30, .frame_count = 108000,
-                      .keyframe_times = keys, .n_keyframes = 2};
-    VsPlanSettings s = o->settings;
-    s.start = 0;
-    s.end = -1;
-    VsPlan *plan = NULL;
-    int ret = vs_plan_create(&plan, &in, o->strategy, &s);
-    vs_plan_free(&plan);
-    if (ret == VS_ERR_INVALID_ARG)
-        return usage_error("%s", vs_last_error());
-    return EXIT_OK;
 }
 
 /* One video into the writer. Returns 0, or an exit code (error reported). */
@@ -285,6 +266,16 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
             x->reader.gpu = (int)n;
             if (x->reader.backend == VS_BACKEND_AUTO)
                 x->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
+        } else if (!strcmp(a, "--seek")) {
+            if (i + 1 >= argc)
+                return usage_error("--seek needs a value");
+            const char *v = argv[++i];
+            if (!strcmp(v, "exact"))
+                x->reader.seek = VS_SEEK_EXACT;
+            else if (!strcmp(v, "approximate"))
+                x->reader.seek = VS_SEEK_APPROXIMATE;
+            else
+                return usage_error("--seek: unknown value '%s' (expected exact or approximate)", v);
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             x->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -300,7 +291,7 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
     if (vs_backend_available(x->reader.backend, x->reader.gpu) < 0)
         return usage_error("--backend: %s", vs_last_error());
     int code = view_options_build(&x->view_opts, x->views, MAX_VIEWS, &x->nviews);
-    return code ? code : check_strategy(&x->plan);
+    return code ? code : check_plan_options(&x->plan);
 }
 
 int cmd_extract(int argc, char **argv)

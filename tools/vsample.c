@@ -10,6 +10,7 @@ static const char usage[] =
     "  info VIDEO [--json] [--scan]       stream info (--scan: count frames and keyframes)\n"
     "  plan VIDEO [plan options] [--json] the times a strategy samples (no decoding)\n"
     "  extract VIDEO... -o DIR [options]  sampled frames as tensors in safetensors shards\n"
+    "  preview VIDEO -o SHEET [options]   contact sheet of the sampled frames (.png, .jpg)\n"
     "\n"
     "plan options:\n"
     "  -s, --strategy S    fps:F[,jitter] | uniform:N[,jitter] | clips:C,F,FPS | keyframes |\n"
@@ -28,7 +29,16 @@ static const char usage[] =
     "  --shard-size BYTES  cap on one shard (default 1073741824)\n"
     "  --backend auto|vulkan|cpu       preprocess on a hardware Vulkan GPU when there is\n"
     "                      one, else the CPU (auto, the default); --gpu N picks device N\n"
+    "  --seek exact|approximate        exact (default): the frame displayed at each time;\n"
+    "                      approximate: the nearest frame already decoded or keyframe\n"
     "  -q, --quiet         no progress or summary on stderr\n"
+    "\n"
+    "preview options (and the plan options; default strategy uniform:16):\n"
+    "  -o, --output SHEET  the picture: .png, .jpg or .jpeg\n"
+    "  --columns N         thumbnails per row (default: about a square grid)\n"
+    "  --thumb WIDTH       thumbnail width in pixels (default 240; height keeps the\n"
+    "                      display aspect ratio, rotation applied)\n"
+    "  -q, --quiet         no summary on stderr\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 bad command line, 3 an input could not be read\n"
     "as a video (the others are still written), 4 the output could not be written,\n"
@@ -53,5 +63,7 @@ int main(int argc, char **argv)
         return cmd_plan(argc - 1, argv + 1);
     if (!strcmp(cmd, "extract"))
         return cmd_extract(argc - 1, argv + 1);
+    if (!strcmp(cmd, "preview"))
+        return cmd_preview(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -242,10 +242,19 @@ enum VsBackendKind {
     VS_BACKEND_VULKAN = 2, ///< Vulkan compute on device `gpu` (software devices too)
 };
 
+enum VsSeekMode {
+    /// the frame displayed at each time (decodes from the keyframe before it)
+    VS_SEEK_EXACT = 0,
+    /// the frame nearest each time among those already decoded and the
+    /// keyframes on either side of it: never decodes past a keyframe
+    VS_SEEK_APPROXIMATE = 1,
+};
+
 typedef struct VsReaderSettings {
     int backend;     ///< enum VsBackendKind (default VS_BACKEND_CPU)
     int gpu;         ///< Vulkan device index for VS_BACKEND_VULKAN (default 0)
-    uint8_t reserved[60];
+    int seek;        ///< enum VsSeekMode (default VS_SEEK_EXACT)
+    uint8_t reserved[56];
 } VsReaderSettings;
 
 typedef struct VsFrameInfo {
