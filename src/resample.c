@@ -7,6 +7,7 @@
 #include "resample.h"
 
 #include "internal.h"
+#include "resample_fast.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -147,10 +148,51 @@ void vs_resample_axis_free(VsResampleAxis *ax)
     memset(ax, 0, sizeof(*ax));
 }
 
+int vs_resample_impl_supported(int impl)
+{
+    switch (impl) {
+    case VS_RESAMPLE_AUTO:
+    case VS_RESAMPLE_REFERENCE: return 1;
+    case VS_RESAMPLE_AVX2: return vs_resample_avx2_available();
+    default: return 0;
+    }
+}
+
+const char *vs_resample_impl_name(int impl)
+{
+    switch (impl) {
+    case VS_RESAMPLE_AUTO: return "auto";
+    case VS_RESAMPLE_REFERENCE: return "reference";
+    case VS_RESAMPLE_AVX2: return "avx2";
+    default: return "unknown";
+    }
+}
+
+/* VSAMPLE_CPU=reference forces the plain C code (to compare, or to rule out
+ * the fast path when hunting a bug). */
+static int pick_impl(void)
+{
+    const char *env = getenv("VSAMPLE_CPU");
+    if (env && strcmp(env, "reference") == 0)
+        return VS_RESAMPLE_REFERENCE;
+    if (vs_resample_avx2_available())
+        return VS_RESAMPLE_AVX2;
+    return VS_RESAMPLE_REFERENCE;
+}
+
 int vs_resampler_init(VsResampler *r, int in_w, int in_h, int out_w, int out_h, int filter)
+{
+    return vs_resampler_init_impl(r, in_w, in_h, out_w, out_h, filter, VS_RESAMPLE_AUTO);
+}
+
+int vs_resampler_init_impl(VsResampler *r, int in_w, int in_h, int out_w, int out_h, int filter,
+                           int impl)
 {
     int ret;
     memset(r, 0, sizeof(*r));
+    if (!vs_resample_impl_supported(impl))
+        return vs_error(VS_ERR_UNSUPPORTED, "resample: this CPU or build has no %s code",
+                        vs_resample_impl_name(impl));
     r->in_w = in_w;
     r->in_h = in_h;
     r->out_w = out_w;
@@ -163,6 +205,12 @@ int vs_resampler_init(VsResampler *r, int in_w, int in_h, int out_w, int out_h, 
         vs_resampler_free(r);
         return ret;
     }
+    r->impl = impl == VS_RESAMPLE_AUTO ? pick_impl() : impl;
+    if (r->impl == VS_RESAMPLE_AVX2 && !(r->fast = vs_resample_avx2_prepare(r))) {
+        vs_resampler_free(r);
+        return vs_error(VS_ERR_NOMEM, "resample: out of memory for %dx%d -> %dx%d tables", in_w,
+                        in_h, out_w, out_h);
+    }
     return 0;
 }
 
@@ -170,6 +218,9 @@ void vs_resampler_free(VsResampler *r)
 {
     if (!r)
         return;
+    if (r->impl == VS_RESAMPLE_AVX2)
+        vs_resample_avx2_free(r->fast);
+    r->fast = NULL;
     vs_resample_axis_free(&r->h);
     vs_resample_axis_free(&r->v);
 }
@@ -255,6 +306,28 @@ static void resample_column_row(const VsResampleAxis *ax, int oy, const uint8_t 
         out[i] = clip8(acc[i]);
 }
 
+/* The horizontal pass of `rows` rows with the resampler's implementation. */
+static void h_pass(const VsResampler *r, const uint8_t *in, ptrdiff_t in_stride, uint8_t *out,
+                   ptrdiff_t out_stride, int rows, int x0, int w)
+{
+    if (r->impl == VS_RESAMPLE_AVX2) {
+        vs_resample_avx2_hrows(r, in, in_stride, out, out_stride, rows, x0, w);
+        return;
+    }
+    for (int y = 0; y < rows; y++)
+        resample_row(&r->h, in + (ptrdiff_t)y * in_stride, out + (ptrdiff_t)y * out_stride, x0, w);
+}
+
+/* The vertical pass of output row oy; acc is the reference's n int32. */
+static void v_pass(const VsResampler *r, int oy, const uint8_t *in, ptrdiff_t in_stride,
+                   int row_base, uint8_t *out, int n, int32_t *acc)
+{
+    if (r->impl == VS_RESAMPLE_AVX2)
+        vs_resample_avx2_vrow(r, oy, in, in_stride, row_base, out, n);
+    else
+        resample_column_row(&r->v, oy, in, in_stride, row_base, out, n, acc);
+}
+
 void vs_resample_rgb24(const VsResampler *r, const uint8_t *src, ptrdiff_t src_stride,
                        uint8_t *dst, ptrdiff_t dst_stride, int x0, int y0, int w, int h,
                        uint8_t *scratch)
@@ -272,9 +345,7 @@ void vs_resample_rgb24(const VsResampler *r, const uint8_t *src, ptrdiff_t src_s
         return;
     }
     if (!r->need_v) { /* horizontal only: straight into dst */
-        for (int y = 0; y < h; y++)
-            resample_row(&r->h, src + (ptrdiff_t)(y0 + y) * src_stride,
-                         dst + (ptrdiff_t)y * dst_stride, x0, w);
+        h_pass(r, src + (ptrdiff_t)y0 * src_stride, src_stride, dst, dst_stride, h, x0, w);
         return;
     }
 
@@ -283,9 +354,8 @@ void vs_resample_rgb24(const VsResampler *r, const uint8_t *src, ptrdiff_t src_s
     int32_t *acc;
     if (r->need_h) {
         uint8_t *tmp = scratch;
-        for (int y = row0; y < row1; y++)
-            resample_row(&r->h, src + (ptrdiff_t)y * src_stride, tmp + (size_t)(y - row0) * n,
-                         x0, w);
+        h_pass(r, src + (ptrdiff_t)row0 * src_stride, src_stride, tmp, (ptrdiff_t)n, row1 - row0,
+               x0, w);
         vin = tmp;
         vin_stride = (ptrdiff_t)n;
         acc = (int32_t *)(void *)(scratch + align_up(n * (size_t)(row1 - row0)));
@@ -295,6 +365,5 @@ void vs_resample_rgb24(const VsResampler *r, const uint8_t *src, ptrdiff_t src_s
         acc = (int32_t *)(void *)scratch;
     }
     for (int y = 0; y < h; y++)
-        resample_column_row(&r->v, y0 + y, vin, vin_stride, row0, dst + (ptrdiff_t)y * dst_stride,
-                            (int)n, acc);
+        v_pass(r, y0 + y, vin, vin_stride, row0, dst + (ptrdiff_t)y * dst_stride, (int)n, acc);
 }

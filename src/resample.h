@@ -39,9 +39,32 @@ typedef struct VsResampler {
     int in_w, in_h, out_w, out_h, filter;
     int need_h, need_v;
     VsResampleAxis h, v;
+    int impl;   /* enum VsResampleImpl actually used (never AUTO) */
+    void *fast; /* coefficient tables of the fast path; NULL for the reference */
 } VsResampler;
 
+/* Which code computes the pixels. Every implementation gives the same bytes;
+ * the reference is the plain C one, the others are faster versions for some
+ * CPUs. AUTO takes the fastest this CPU runs, or the reference when the
+ * environment variable VSAMPLE_CPU is "reference". */
+enum VsResampleImpl {
+    VS_RESAMPLE_AUTO = 0,
+    VS_RESAMPLE_REFERENCE = 1,
+    VS_RESAMPLE_AVX2 = 2, /* x86-64 with AVX2 */
+};
+
+/* Whether this build and CPU can run impl (AUTO and REFERENCE always can). */
+int vs_resample_impl_supported(int impl);
+/* Short name of an implementation ("reference", "avx2"). */
+const char *vs_resample_impl_name(int impl);
+
+/* vs_resampler_init() uses VS_RESAMPLE_AUTO. Thread-safety: Safe (distinct
+ * resamplers); a resampler is read-only after init, so one may be shared. */
 int vs_resampler_init(VsResampler *r, int in_w, int in_h, int out_w, int out_h, int filter);
+/* The same with a chosen implementation; VS_ERR_UNSUPPORTED when this CPU or
+ * build cannot run it. */
+int vs_resampler_init_impl(VsResampler *r, int in_w, int in_h, int out_w, int out_h, int filter,
+                           int impl);
 void vs_resampler_free(VsResampler *r);
 
 /* Bytes of scratch vs_resample_rgb24() needs for an output window w x h. */
