@@ -11,9 +11,11 @@
  * demuxer seeks. */
 #include "backend.h"
 #include "lookahead.h"
+#include "prefetch.h"
 #include "source.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +48,14 @@ struct VsReader {
     int key_seen;
     int64_t key_pts, key_dts;
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
-    int64_t decoded;
+    _Atomic int64_t decoded; /* read by the caller while the prefetch thread decodes */
     int64_t output_frames; /* frames output since decoding began at the start */
     int64_t decode_errors;
     int approx;          /* VS_SEEK_APPROXIMATE */
+    VsPrefetch prefetch; /* decoding ahead on its own thread (when running) */
+    VsFetched fetched;   /* the frame in hand without prefetching */
+    int failed;          /* the error that ended the reader */
+    char failed_msg[512];
 };
 
 void vs_reader_default_settings(VsReaderSettings *s)
@@ -438,10 +444,11 @@ static double end_slack(const VsReader *r)
     return 2.0 / fps > 1.0 ? 2.0 / fps : 1.0;
 }
 
-int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
+/* The next planned frame into out (a reference): 1, 0 at the end of the
+ * plan, or an error. Runs on the prefetch thread when there is one. */
+static int fetch_next(void *opaque, VsFetched *out)
 {
-    if (!r)
-        return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
+    VsReader *r = opaque;
     if (r->pos >= r->n)
         return 0;
     double t = r->times[r->pos];
@@ -458,18 +465,55 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
                         "the header says %.3f s (asked for %.3f s)", r->src->info.path, pts,
                         r->src->info.duration, t);
     }
-    if (dst) {
-        ret = vs_backend_run(&r->prep, frame, r->src->info.rotation, dst);
-        if (ret < 0)
-            return ret;
+    av_frame_unref(out->frame);
+    if ((ret = av_frame_ref(out->frame, frame)) < 0)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", r->src->info.path);
+    out->index = r->pos;
+    out->target = t;
+    out->pts = pts;
+    out->clip = r->clips ? r->clips[r->pos] : -1;
+    r->pos++;
+    return 1;
+}
+
+int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
+{
+    if (!r)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
+    if (r->failed)
+        return vs_error(r->failed, "%s", r->failed_msg);
+    VsFetched *f = &r->fetched;
+    if (r->prefetch.running) {
+        f = vs_prefetch_next(&r->prefetch);
+    } else {
+        f->status = fetch_next(r, f);
+        if (f->status < 0)
+            snprintf(f->msg, sizeof(f->msg), "%s", vs_last_error());
+    }
+    int ret = f->status;
+    if (ret < 0) {
+        /* A failed reader stays failed, with the same message. */
+        r->failed = ret;
+        snprintf(r->failed_msg, sizeof(r->failed_msg), "%s", f->msg);
+        return vs_error(ret, "%s", f->msg);
+    }
+    if (ret == 0)
+        return 0;
+    if (dst && (ret = vs_backend_run(&r->prep, f->frame, r->src->info.rotation, dst)) < 0) {
+        if (r->prefetch.running)
+            vs_prefetch_release(&r->prefetch);
+        return ret;
     }
     if (info) {
-        info->index = r->pos;
-        info->target = t;
-        info->pts = pts;
-        info->clip = r->clips ? r->clips[r->pos] : -1;
+        info->index = f->index;
+        info->target = f->target;
+        info->pts = f->pts;
+        info->clip = f->clip;
     }
-    r->pos++;
+    if (r->prefetch.running)
+        vs_prefetch_release(&r->prefetch);
+    else
+        av_frame_unref(f->frame);
     return 1;
 }
 
@@ -495,7 +539,8 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
     r->pkt = av_packet_alloc();
     r->prev = av_frame_alloc();
     r->next = av_frame_alloc();
-    if (!r->times || !r->pkt || !r->prev || !r->next)
+    r->fetched.frame = av_frame_alloc();
+    if (!r->times || !r->pkt || !r->prev || !r->next || !r->fetched.frame)
         goto fail;
     memcpy(r->times, vs_plan_times(plan), r->n * sizeof(*r->times));
     if (!(r->sorted = malloc((r->n ? r->n : 1) * sizeof(*r->sorted))) || vs_lookahead_init(&r->la) < 0)
@@ -523,6 +568,13 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
     if (src->used && (ret = seek_to_start(r)) < 0)
         goto fail;
     src->used = 1;
+    /* Decode ahead while the caller preprocesses and writes: worth a thread
+     * when there is more than one frame to fetch. */
+    int depth = settings && settings->prefetch ? settings->prefetch : 3;
+    if (depth > 0 && r->n > 1 && (ret = vs_prefetch_start(&r->prefetch, depth, fetch_next, r)) < 0) {
+        vs_error(ret, "%s: cannot start the decoding thread", src->info.path);
+        goto fail;
+    }
     *out = r;
     return 0;
 fail:
@@ -537,7 +589,9 @@ void vs_reader_close(VsReader **pr)
     if (!pr || !*pr)
         return;
     VsReader *r = *pr;
+    vs_prefetch_stop(&r->prefetch);
     vs_backend_close(&r->prep);
+    av_frame_free(&r->fetched.frame);
     av_packet_free(&r->pkt);
     av_frame_free(&r->prev);
     av_frame_free(&r->next);

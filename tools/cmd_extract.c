@@ -266,6 +266,13 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
             x->reader.gpu = (int)n;
             if (x->reader.backend == VS_BACKEND_AUTO)
                 x->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
+        } else if (!strcmp(a, "--prefetch")) {
+            int64_t n;
+            if (i + 1 >= argc)
+                return usage_error("--prefetch needs a value");
+            if (parse_int64(a, argv[++i], 0, 8, &n) < 0)
+                return EXIT_USAGE;
+            x->reader.prefetch = n ? (int)n : -1;
         } else if (!strcmp(a, "--seek")) {
             if (i + 1 >= argc)
                 return usage_error("--seek needs a value");

@@ -29,6 +29,8 @@ static const char usage[] =
     "  --shard-size BYTES  cap on one shard (default 1073741824)\n"
     "  --backend auto|vulkan|cpu       preprocess on a hardware Vulkan GPU when there is\n"
     "                      one, else the CPU (auto, the default); --gpu N picks device N\n"
+    "  --prefetch N        frames decoded ahead on a second thread while the last ones\n"
+    "                      are preprocessed and written (default 3; 0: no thread)\n"
     "  --seek exact|approximate        exact (default): the frame displayed at each time;\n"
     "                      approximate: the nearest frame already decoded or keyframe\n"
     "  -q, --quiet         no progress or summary on stderr\n"

@@ -254,7 +254,10 @@ typedef struct VsReaderSettings {
     int backend;     ///< enum VsBackendKind (default VS_BACKEND_CPU)
     int gpu;         ///< Vulkan device index for VS_BACKEND_VULKAN (default 0)
     int seek;        ///< enum VsSeekMode (default VS_SEEK_EXACT)
-    uint8_t reserved[56];
+    int prefetch;    ///< frames decoded ahead on a thread of the reader while the caller
+                     ///< preprocesses and writes (default 0 = 3; -1 = no thread: decode
+                     ///< inside vs_reader_next; at most 8)
+    uint8_t reserved[52];
 } VsReaderSettings;
 
 typedef struct VsFrameInfo {
