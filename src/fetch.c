@@ -52,6 +52,7 @@ struct VsReader {
     int64_t output_frames; /* frames output since decoding began at the start */
     int64_t decode_errors;
     int approx;          /* VS_SEEK_APPROXIMATE */
+    int keys_only;       /* every target is a keyframe: decode nothing else */
     VsPrefetch prefetch; /* decoding ahead on its own thread (when running) */
     VsFetched fetched;   /* the frame in hand without prefetching */
     int failed;          /* the error that ended the reader */
@@ -112,6 +113,10 @@ static int read_packet(VsReader *r)
             break;
         }
         if (r->pkt->stream_index != src->st->index) {
+            av_packet_unref(r->pkt);
+            continue;
+        }
+        if (r->keys_only && !(r->pkt->flags & AV_PKT_FLAG_KEY)) {
             av_packet_unref(r->pkt);
             continue;
         }
@@ -517,6 +522,23 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
     return 1;
 }
 
+/* Does every planned time fall on a keyframe (the keyframes strategy)? Then
+ * no other frame can be shown at any of them, and none is needed to decode a
+ * keyframe: the reader hands the decoder the key packets only. Not where
+ * packets lack times: the decoder then times a frame from the packets after it. */
+static int all_on_keyframes(const VsSource *src, const double *sorted, size_t n)
+{
+    const VsKeyIndex *k = &src->keys;
+    if (!n || !k->built || !k->n_keys || k->guessed || src->no_timestamps)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, sorted[i] - TIME_EPS);
+        if (j == k->n_keys || k->key_times[j] > sorted[i] + TIME_EPS)
+            return 0;
+    }
+    return 1;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -561,6 +583,7 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
         goto fail;
     }
     r->approx = settings && settings->seek == VS_SEEK_APPROXIMATE;
+    r->keys_only = all_on_keyframes(src, r->sorted, r->n);
     if (nviews && (ret = vs_backend_open(&r->prep, views, nviews, settings)) < 0)
         goto fail;
     r->key_pts = r->key_dts = AV_NOPTS_VALUE;

@@ -2,12 +2,14 @@
 every frame returned is a keyframe (or the first frame) with its true pts; it is the one nearest
 the target among the keyframes on either side (within the two-frame slack of index times being
 decode times); no more frames are decoded than returned (plus the first); and each tensor is
-byte-identical to the exact path's tensor of the same frame.
+byte-identical to the exact path's tensor of the same frame. Also the decoding cost of the
+keyframes strategy: no frame but the keyframes is decoded where every packet carries its time.
 
 Usage: /usr/bin/python3 test_seek_approx.py CASE [CASE...]   (exit 77 = skip)
 """
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
@@ -79,6 +81,24 @@ def check(video, truth, strategy, workdir, errors, log):
     log.append(f"  {strategy}: {len(target)} targets, {decoded} decoded, {len(target) - bad} right")
 
 
+def all_packets_timed(video):
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "packet=pts", "-of", "csv=p=0", video], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return out and all(x != "N/A" for x in out)
+
+
+def check_keyframes_cost(video, truth, workdir, errors, log):
+    """The keyframes strategy decodes the keyframes only, where every packet carries its time."""
+    (tensors, _), decoded = extract(video, tempfile.mkdtemp(dir=workdir), "keyframes", "exact")
+    keys = sum(1 for f in truth.frames if f["key"])
+    timed = all_packets_timed(video)
+    if timed and (decoded is None or decoded > keys):
+        errors.append(f"keyframes: {decoded} frames decoded for {keys} keyframes")
+    log.append(f"  keyframes: {len(tensors['pts'])} targets, {decoded} decoded"
+               f"{'' if timed else ' (packets without times: decodes more)'}")
+
+
 def main():
     videos.require_tools()
     cli.require()
@@ -93,6 +113,10 @@ def main():
                     check(video, truth, strategy, workdir, errors, log)
                 except (cli.CliError, OSError, KeyError) as e:
                     errors.append(f"{strategy}: {e}")
+            try:
+                check_keyframes_cost(video, truth, workdir, errors, log)
+            except (cli.CliError, OSError, KeyError) as e:
+                errors.append(f"keyframes: {e}")
             print(f"{name}: {'FAIL' if errors else 'ok'}")
             print("\n".join(log))
             for e in errors:
