@@ -31,6 +31,7 @@ int vs_timestamps_vary(int64_t *ts, size_t n)
 void vs_keyindex_free(VsKeyIndex *k)
 {
     free(k->key_times);
+    free(k->frame_times);
     free(k->key_pos);
     memset(k, 0, sizeof(*k));
 }
@@ -137,6 +138,7 @@ int vs_keyindex_scan(VsSource *src)
     /* Guessed presentation times are irregular; decode times pace the stream too. */
     k->vfr = guessed && dts.n == all.n ? vs_timestamps_vary(dts.v, dts.n) : vs_timestamps_vary(all.v, all.n);
     qsort(all.v, all.n, sizeof(*all.v), cmp_i64);
+    k->packet_end = all.n ? vs_source_ts_to_sec(src, end) : 0;
     if (all.n >= 2) {
         /* Packets without a duration: the last frame lasts as long as the one before. */
         int64_t last = all.v[all.n - 1], step = last - all.v[all.n - 2];
@@ -167,6 +169,13 @@ int vs_keyindex_scan(VsSource *src)
     for (size_t i = 0; i < keys.n; i++)
         k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i].ts), k->key_pos[i] = keys.v[i].pos;
     k->n_keys = keys.n;
+    /* all.v is sorted by now: the recipes' frame indices count in this order. */
+    if (!(k->frame_times = malloc((all.n ? all.n : 1) * sizeof(double)))) {
+        ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+        goto done;
+    }
+    for (size_t i = 0; i < all.n; i++)
+        k->frame_times[i] = vs_source_ts_to_sec(src, all.v[i]);
     k->built = 1;
 done:
     free(all.v);

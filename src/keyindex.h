@@ -10,10 +10,13 @@
 typedef struct VsKeyIndex {
     int built;
     int64_t frames;        /* packets of the stream = coded frames */
+    double *frame_times;   /* every packet's presentation time, seconds from start, sorted (frames of them) */
     double *key_times;     /* keyframe presentation times, seconds from start, sorted */
     int64_t *key_pos;      /* their packets' byte positions (-1 unknown), in the same order */
     size_t n_keys;
     double end_time;       /* end of the last frame (pts + duration), seconds from start */
+    double packet_end;     /* max(pts + duration) of the packets as they are (a packet without
+                            * a duration ends at its pts), seconds from start: torchcodec's end */
     int vfr;               /* 1 if frame durations vary, 0 if not, -1 unknown */
     int64_t guessed;       /* packets without a presentation time (timed from decode order) */
 } VsKeyIndex;

@@ -17,6 +17,7 @@
 struct VsPlan {
     double *times;
     int32_t *clips;     /* NULL unless the strategy makes clips */
+    int64_t *indices;   /* recipes: the frame index of each time, else NULL */
     size_t n;
     int32_t num_clips;
     char *strategy;     /* canonical text */
@@ -305,6 +306,38 @@ static int plan_timestamps(PlanJob *job)
     return 0;
 }
 
+/* A recipe (recipes.c) picks frame indices over the whole video, as its
+ * loader does; each time is the presentation time of the chosen frame, so
+ * that fetch returns exactly that frame. */
+static int plan_recipe(PlanJob *job)
+{
+    const VsPlanInput *in = job->in;
+    const VsPlanSettings *set = job->set;
+    VsPlan *p = job->plan;
+    if (!in->frame_times || !in->n_frame_times)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': a recipe needs every frame's time: open the source "
+                        "with scan (VsSourceSettings.scan = 1)", job->shown);
+    if (job->s > 0 || job->e < in->duration || set->min_frames > 0 || set->max_frames > 0)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': a recipe chooses frames from the whole video as its "
+                        "loader does: start, end, min_frames and max_frames do not apply", job->shown);
+    VsRecipeVideo v = { (int64_t)in->n_frame_times, in->avg_frame_rate, in->frame_times, in->duration,
+                        in->packet_end };
+    VsRecipeOut out;
+    int ret = vs_recipe_run(&job->st->recipe, &v, job->shown, &out);
+    if (ret < 0)
+        return ret;
+    p->indices = out.indices;
+    p->clips = out.clips;
+    p->num_clips = out.num_clips;
+    snprintf(p->note, sizeof(p->note), "%s", out.note);
+    if ((ret = plan_alloc(job, out.n, 0)) < 0)
+        return ret;
+    for (size_t i = 0; i < out.n; i++)
+        p->times[i] = in->frame_times[out.indices[i]];
+    p->n = out.n;
+    return 0;
+}
+
 /* --------------------------------------------------------------- settings */
 
 /* The span [s, e), or an error naming what makes it empty. */
@@ -348,6 +381,7 @@ static int plan_times(PlanJob *job)
     case VS_STRATEGY_CLIPS: return plan_clips(job);
     case VS_STRATEGY_KEYFRAMES: return plan_keyframes(job);
     case VS_STRATEGY_TIMESTAMPS: return plan_timestamps(job);
+    case VS_STRATEGY_RECIPE: return plan_recipe(job);
     default: return vs_error(VS_ERR_INTERNAL, "strategy '%s': unhandled kind %d", job->shown, job->st->kind);
     }
 }
@@ -409,6 +443,7 @@ void vs_plan_free(VsPlan **plan)
         return;
     free((*plan)->times);
     free((*plan)->clips);
+    free((*plan)->indices);
     free((*plan)->strategy);
     free(*plan);
     *plan = NULL;
@@ -427,6 +462,11 @@ const double *vs_plan_times(const VsPlan *plan)
 const int32_t *vs_plan_clips(const VsPlan *plan)
 {
     return plan ? plan->clips : NULL;
+}
+
+const int64_t *vs_plan_indices(const VsPlan *plan)
+{
+    return plan ? plan->indices : NULL;
 }
 
 int32_t vs_plan_num_clips(const VsPlan *plan)

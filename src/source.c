@@ -379,5 +379,8 @@ int vs_source_plan_input(VsSource *src, VsPlanInput *in)
     int exact = src->keys.built && (src->exact_keys || src->keys.guessed == 0);
     in->keyframe_times = exact ? src->keys.key_times : NULL;
     in->n_keyframes = exact ? src->keys.n_keys : 0;
+    in->frame_times = src->keys.built ? src->keys.frame_times : NULL;
+    in->n_frame_times = src->keys.built ? (size_t)src->keys.frames : 0;
+    in->packet_end = src->keys.built ? src->keys.packet_end : 0;
     return 0;
 }

@@ -216,6 +216,10 @@ static int parse(VsStrategy *st, const char *text, const char *shown)
         return parse_clips(st, args, shown);
     if ((args = after_prefix(text, "timestamps:")))
         return parse_timestamps(st, args, shown);
+    if (vs_recipe_match(text)) {
+        st->kind = VS_STRATEGY_RECIPE;
+        return vs_recipe_parse(&st->recipe, text, shown);
+    }
     if (!strcmp(text, "keyframes")) {
         st->kind = VS_STRATEGY_KEYFRAMES;
         return 0;
@@ -233,6 +237,11 @@ int vs_strategy_parse(VsStrategy *st, const char *text, const char *shown)
     if (ret < 0)
         vs_strategy_clear(st);
     return ret;
+}
+
+int vs_strategy_needs_scan(const char *strategy)
+{
+    return strategy && (!strcmp(strategy, "keyframes") || vs_recipe_match(strategy));
 }
 
 void vs_strategy_clear(VsStrategy *st)
@@ -300,6 +309,13 @@ static char *canonical(const VsStrategy *st)
     case VS_STRATEGY_KEYFRAMES:
         snprintf(short_buf, sizeof(short_buf), "keyframes");
         break;
+    case VS_STRATEGY_RECIPE: {
+        size_t len = vs_recipe_canonical(&st->recipe, NULL, 0);
+        char *buf = malloc(len + 1);
+        if (buf)
+            vs_recipe_canonical(&st->recipe, buf, len + 1);
+        return buf;
+    }
     default: {
         char *buf = malloc(format_timestamps(NULL, st) + 1);
         if (buf)

@@ -5,6 +5,8 @@
 #ifndef VSAMPLE_STRATEGY_H
 #define VSAMPLE_STRATEGY_H
 
+#include "recipes.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +20,7 @@ enum VsStrategyKind {
     VS_STRATEGY_CLIPS,
     VS_STRATEGY_KEYFRAMES,
     VS_STRATEGY_TIMESTAMPS,
+    VS_STRATEGY_RECIPE,
 };
 
 typedef struct VsStrategy {
@@ -28,6 +31,7 @@ typedef struct VsStrategy {
     int64_t frames;   /* clips: F */
     double *times;    /* timestamps: as given (owned) */
     size_t n_times;
+    VsRecipe recipe;  /* recipes: which one, and its parameters */
 } VsStrategy;
 
 /* Parse text into *st (cleared first). On failure vs_last_error() names

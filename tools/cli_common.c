@@ -130,7 +130,7 @@ int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan
     VsPlanInput in;
     vs_source_default_settings(&ss);
     ss.threads = o->threads;
-    ss.scan = !strncmp(o->strategy, "keyframes", 9);
+    ss.scan = vs_strategy_needs_scan(o->strategy);
     int ret = vs_source_open(src, path, &ss);
     if (ret < 0)
         return ret;

@@ -34,6 +34,7 @@ int cmd_plan(int argc, char **argv)
     size_t n = vs_plan_count(plan);
     const double *t = vs_plan_times(plan);
     const int32_t *clips = vs_plan_clips(plan);
+    const int64_t *indices = vs_plan_indices(plan);
     if (json) {
         printf("{\"path\": ");
         json_string(stdout, path);
@@ -48,6 +49,12 @@ int cmd_plan(int argc, char **argv)
             json_number(stdout, t[i]);
         }
         printf("]");
+        if (indices) {
+            printf(", \"indices\": [");
+            for (size_t i = 0; i < n; i++)
+                printf(i ? ", %lld" : "%lld", (long long)indices[i]);
+            printf("]");
+        }
         if (clips) {
             printf(", \"clips\": [");
             for (size_t i = 0; i < n; i++)
@@ -61,10 +68,12 @@ int cmd_plan(int argc, char **argv)
         printf("# %s: %s, %zu times%s%s\n", path, vs_plan_strategy(plan), n,
                *vs_plan_note(plan) ? "; " : "", vs_plan_note(plan));
         for (size_t i = 0; i < n; i++) {
+            printf("%.6f", t[i]);
+            if (indices)
+                printf("\tframe %lld", (long long)indices[i]);
             if (clips)
-                printf("%.6f\tclip %d\n", t[i], clips[i]);
-            else
-                printf("%.6f\n", t[i]);
+                printf("\tclip %d", clips[i]);
+            printf("\n");
         }
     }
     vs_plan_free(&plan);

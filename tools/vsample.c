@@ -15,6 +15,8 @@ static const char usage[] =
     "plan options:\n"
     "  -s, --strategy S    fps:F[,jitter] | uniform:N[,jitter] | clips:C,F,FPS | keyframes |\n"
     "                      timestamps:T1,T2,...   (default fps:2)\n"
+    "                      or a loader's recipe NAME[:key=value,...]: apollo, qwen2vl,\n"
+    "                      llava-video, lmms-eval, hf-transformers, torchcodec-regular\n"
     "  --start T --end T   only times in [T_start, T_end), seconds from the stream start\n"
     "  --min-frames M --max-frames M   frame budget for fps:F\n"
     "  --seed N            for jitter strategies (default 0)\n"

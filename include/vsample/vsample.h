@@ -141,7 +141,14 @@ typedef struct VsPlanInput {
     int64_t frame_count;          ///< (0 = unknown)
     const double *keyframe_times; ///< sorted presentation times of keyframes (NULL = unknown)
     size_t n_keyframes;
-    uint8_t reserved[64];
+    /// sorted presentation times of every frame that demuxes, seconds from the
+    /// start (NULL = unknown: the source was not scanned); recipes need them
+    const double *frame_times;
+    size_t n_frame_times;         ///< frames in frame_times
+    /// max(pts + duration) over the packets as they are, a packet without a
+    /// duration ending at its pts (0 = unknown); torchcodec's end of stream
+    double packet_end;
+    uint8_t reserved[40];
 } VsPlanInput;
 
 typedef struct VsPlanSettings {
@@ -160,20 +167,30 @@ VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
 /// Fill in from a source's info. keyframe_times is set only when the source was
 /// scanned (VsSourceSettings.scan, or a file whose header has no duration and
-/// whose packets all carry presentation times); the arrays stay owned by src.
+/// whose packets all carry presentation times); frame_times whenever the source
+/// was scanned. The arrays stay owned by src.
 VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
 /// strategy: "fps:F[,jitter]", "uniform:N[,jitter]", "clips:C,F,FPS", "keyframes",
-/// "timestamps:T1,T2,...". settings may be NULL.
+/// "timestamps:T1,T2,...", or a recipe that chooses the frames a public loader
+/// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, llava-video,
+/// lmms-eval, hf-transformers, torchcodec-regular (README lists the keys); a
+/// recipe needs in->frame_times. settings may be NULL.
 VS_API int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy,
                           const VsPlanSettings *settings);
+/// 1 when the strategy needs the source opened with VsSourceSettings.scan = 1
+/// (keyframes and the recipes), 0 when not. Thread-safety: Safe.
+VS_API int vs_strategy_needs_scan(const char *strategy);
 VS_API void vs_plan_free(VsPlan **plan);
 VS_API size_t vs_plan_count(const VsPlan *plan);
 /// Requested times, vs_plan_count() of them, in output order.
 VS_API const double *vs_plan_times(const VsPlan *plan);
 /// Clip id of each time, or NULL when the strategy has no clips.
 VS_API const int32_t *vs_plan_clips(const VsPlan *plan);
+/// Recipes: the 0-based index, in presentation order, of the frame at each
+/// time (the time is that frame's); NULL for other strategies.
+VS_API const int64_t *vs_plan_indices(const VsPlan *plan);
 /// Number of clips (0 when the strategy has no clips).
 VS_API int32_t vs_plan_num_clips(const VsPlan *plan);
 /// Canonical strategy text, e.g. "fps:2".
