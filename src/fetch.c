@@ -575,9 +575,20 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
             goto fail;
         memcpy(r->clips, vs_plan_clips(plan), r->n * sizeof(*r->clips));
     }
-    for (size_t i = 0; i < nviews; i++)
+    for (size_t i = 0; i < nviews; i++) {
         if ((ret = vs_view_validate(&views[i])) < 0)
             goto fail;
+        VsView resolved = views[i];
+        if (views[i].resize == VS_RESIZE_SMART &&
+            ((ret = vs_view_resolve(&resolved, src->info.display_width, src->info.display_height, r->n)) < 0 ||
+             resolved.width != views[i].width || resolved.height != views[i].height)) {
+            if (ret >= 0)
+                ret = vs_error(VS_ERR_INVALID_ARG, "view %s: smart size %dx%d is not the one for %s "
+                               "(%dx%d): call vs_view_resolve", views[i].name, views[i].width,
+                               views[i].height, src->info.path, resolved.width, resolved.height);
+            goto fail;
+        }
+    }
     if (settings && settings->seek != VS_SEEK_EXACT && settings->seek != VS_SEEK_APPROXIMATE) {
         ret = vs_error(VS_ERR_INVALID_ARG, "%s: unknown seek mode %d", src->info.path, settings->seek);
         goto fail;

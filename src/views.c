@@ -19,21 +19,37 @@ static const float IMAGENET_STD[3] = {0.229f, 0.224f, 0.225f};
 
 typedef struct Preset {
     const char *name;
-    int side;
+    int side; /* 0: a size per video (smart resize) */
     int resize, filter, crop_round;
     const float *mean, *std;
+    int t_multiple;
 } Preset;
 
+/* qwen-vl-utils (vision_process.py): IMAGE_FACTOR, VIDEO_MIN/MAX/TOTAL_PIXELS, FRAME_FACTOR. */
+#define QWEN_FACTOR 28
+#define QWEN_MIN_PIXELS (128 * 28 * 28)
+#define QWEN_MAX_PIXELS (768 * 28 * 28)
+#define QWEN_TOTAL_PIXELS (24576 * 28 * 28)
+#define QWEN_FRAME_FACTOR 2
+
 static const Preset PRESETS[] = {
-    {"siglip-384", 384, VS_RESIZE_SQUASH, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD},
-    {"clip-336", 336, VS_RESIZE_SHORT_CROP, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD},
+    {"siglip-384", 384, VS_RESIZE_SQUASH, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD, 0},
+    {"clip-336", 336, VS_RESIZE_SHORT_CROP, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD, 0},
     {"internvideo2-224", 224, VS_RESIZE_SHORT_CROP, VS_FILTER_BILINEAR, VS_CROP_ROUND,
-     IMAGENET_MEAN, IMAGENET_STD},
+     IMAGENET_MEAN, IMAGENET_STD, 0},
+    /* Qwen2-VL: smart_resize, bicubic with antialias, CLIP mean/std, T even. */
+    {"qwen2vl", 0, VS_RESIZE_SMART, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD,
+     QWEN_FRAME_FACTOR},
+    /* Apollo's towers after expand2square: a square, so each processor's own
+     * resize (squash, or short side + centre crop) is one uniform scale. */
+    {"apollo-siglip", 384, VS_RESIZE_PAD, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD, 0},
+    {"apollo-internvideo2", 224, VS_RESIZE_PAD, VS_FILTER_BILINEAR, VS_CROP_ROUND, IMAGENET_MEAN,
+     IMAGENET_STD, 0},
 };
 #define NPRESETS (sizeof(PRESETS) / sizeof(PRESETS[0]))
 
-static const char *const PRESET_NAMES[NPRESETS + 1] = {"siglip-384", "clip-336",
-                                                       "internvideo2-224", NULL};
+static const char *const PRESET_NAMES[NPRESETS + 1] = {
+    "siglip-384", "clip-336", "internvideo2-224", "qwen2vl", "apollo-siglip", "apollo-internvideo2", NULL};
 
 static const char *const DTYPE_NAMES[] = {"u8", "f16", "bf16", "f32"};
 static const size_t DTYPE_SIZES[] = {1, 2, 2, 4};
@@ -64,6 +80,10 @@ void vs_view_default(VsView *view)
     set_mean_std(view, SIGLIP_MEAN, SIGLIP_STD);
     view->dtype = VS_DTYPE_F16;
     view->layout = VS_LAYOUT_TCHW;
+    view->smart_factor = QWEN_FACTOR;
+    view->smart_min_pixels = QWEN_MIN_PIXELS;
+    view->smart_max_pixels = QWEN_MAX_PIXELS;
+    view->smart_total_pixels = QWEN_TOTAL_PIXELS;
 }
 
 int vs_view_preset(VsView *view, const char *name)
@@ -77,6 +97,7 @@ int vs_view_preset(VsView *view, const char *name)
         vs_view_default(view);
         snprintf(view->name, sizeof(view->name), "%s", p->name);
         view->width = view->height = p->side;
+        view->t_multiple = p->t_multiple;
         view->resize = p->resize;
         view->filter = p->filter;
         view->crop_round = p->crop_round;
@@ -84,7 +105,8 @@ int vs_view_preset(VsView *view, const char *name)
         return 0;
     }
     return vs_error(VS_ERR_INVALID_ARG,
-                    "view preset '%s': unknown (known: siglip-384, clip-336, internvideo2-224)",
+                    "view preset '%s': unknown (known: siglip-384, clip-336, internvideo2-224, "
+                    "qwen2vl, apollo-siglip, apollo-internvideo2)",
                     name);
 }
 
@@ -129,13 +151,22 @@ int vs_view_validate(const VsView *view)
         return vs_error(VS_ERR_INVALID_ARG, "view: NULL");
     if ((ret = check_name(view)) < 0)
         return ret;
-    if (view->width < 1 || view->width > VS_VIEW_MAX_SIDE)
+    int unresolved = view->resize == VS_RESIZE_SMART && !view->width && !view->height;
+    if (!unresolved && (view->width < 1 || view->width > VS_VIEW_MAX_SIDE))
         return vs_error(VS_ERR_INVALID_ARG, "view %s: width %d must be in 1..%d", view->name,
                         view->width, VS_VIEW_MAX_SIDE);
-    if (view->height < 1 || view->height > VS_VIEW_MAX_SIDE)
+    if (!unresolved && (view->height < 1 || view->height > VS_VIEW_MAX_SIDE))
         return vs_error(VS_ERR_INVALID_ARG, "view %s: height %d must be in 1..%d", view->name,
                         view->height, VS_VIEW_MAX_SIDE);
-    if ((ret = check_enum(view, "resize", view->resize, 3)) < 0 ||
+    if (view->t_multiple < 0 || view->t_multiple > 1024)
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: t_multiple %d must be in 0..1024", view->name,
+                        view->t_multiple);
+    if (view->resize == VS_RESIZE_SMART &&
+        (view->smart_factor < 1 || view->smart_factor > 4096 || view->smart_min_pixels < 1 ||
+         view->smart_max_pixels < view->smart_min_pixels || view->smart_total_pixels < 0))
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: smart resize needs factor >= 1 and "
+                        "0 < min_pixels <= max_pixels", view->name);
+    if ((ret = check_enum(view, "resize", view->resize, 4)) < 0 ||
         (ret = check_enum(view, "filter", view->filter, 4)) < 0 ||
         (ret = check_enum(view, "crop_round", view->crop_round, 2)) < 0 ||
         (ret = check_enum(view, "dtype", view->dtype, (int)NDTYPES)) < 0 ||
@@ -156,6 +187,48 @@ int vs_view_validate(const VsView *view)
                             c);
     }
     return 0;
+}
+
+/* qwen-vl-utils' smart_resize, in Python's arithmetic: round() halves to even
+ * (nearbyint in the default rounding mode), the budgets are floats. */
+static int smart_resize(const VsView *v, int width, int height, size_t frames, int *out_w, int *out_h)
+{
+    double f = v->smart_factor, w = width, h = height;
+    double max_pixels = v->smart_max_pixels, min_pixels = v->smart_min_pixels;
+    if (v->smart_total_pixels > 0 && frames > 0) {
+        double budget = (double)v->smart_total_pixels / (double)frames * QWEN_FRAME_FACTOR;
+        max_pixels = budget < max_pixels ? budget : max_pixels;
+        double floor_px = (double)(long long)(min_pixels * 1.05);
+        max_pixels = max_pixels > floor_px ? max_pixels : floor_px;
+    }
+    if ((w > h ? w / h : h / w) > 200)
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: aspect ratio of %dx%d is above 200", v->name,
+                        width, height);
+    double hb = fmax(f, nearbyint(h / f) * f), wb = fmax(f, nearbyint(w / f) * f);
+    if (hb * wb > max_pixels) {
+        double beta = sqrt(h * w / max_pixels);
+        hb = fmax(f, floor(h / beta / f) * f);
+        wb = fmax(f, floor(w / beta / f) * f);
+    } else if (hb * wb < min_pixels) {
+        double beta = sqrt(min_pixels / (h * w));
+        hb = ceil(h * beta / f) * f;
+        wb = ceil(w * beta / f) * f;
+    }
+    if (wb > VS_VIEW_MAX_SIDE || hb > VS_VIEW_MAX_SIDE)
+        return vs_error(VS_ERR_INVALID_ARG, "view %s: smart resize of %dx%d gives %.0fx%.0f, above %d",
+                        v->name, width, height, wb, hb, VS_VIEW_MAX_SIDE);
+    *out_w = (int)wb;
+    *out_h = (int)hb;
+    return 0;
+}
+
+int vs_view_resolve(VsView *view, int display_width, int display_height, size_t frames)
+{
+    if (!view || display_width < 1 || display_height < 1)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_view_resolve: no view or no size");
+    if (view->resize != VS_RESIZE_SMART)
+        return 0;
+    return smart_resize(view, display_width, display_height, frames, &view->width, &view->height);
 }
 
 size_t vs_view_frame_bytes(const VsView *view)

@@ -70,7 +70,7 @@ static char *make_key(Extract *x, const char *path)
     return x->keys[x->nkeys++] = strdup(key);
 }
 
-static const char *const resize_names[] = {"squash", "short-crop", "pad"};
+static const char *const resize_names[] = {"squash", "short-crop", "pad", "smart"};
 static const char *const filter_names[] = {"bicubic", "bilinear", "area", "lanczos"};
 
 static void json_floats(FILE *f, const float *v)
@@ -84,7 +84,8 @@ static void json_floats(FILE *f, const float *v)
     fprintf(f, "]");
 }
 
-static char *sample_metadata(const Extract *x, VsSource *src, const VsPlan *plan)
+static char *sample_metadata(const Extract *x, const VsView *views, VsSource *src, const VsPlan *plan,
+                             size_t padded)
 {
     char *text = NULL;
     size_t size = 0;
@@ -98,9 +99,10 @@ static char *sample_metadata(const Extract *x, VsSource *src, const VsPlan *plan
     fputs(", \"plan_note\": ", f);
     json_string(f, vs_plan_note(plan));
     fprintf(f, ", \"seek\": \"%s\"", x->reader.seek == VS_SEEK_APPROXIMATE ? "approximate" : "exact");
+    fprintf(f, ", \"padded_frames\": %zu", padded);
     fputs(", \"views\": [", f);
     for (size_t i = 0; i < x->nviews; i++) {
-        const VsView *v = &x->views[i];
+        const VsView *v = &views[i];
         fputs(i ? ", {\"name\": " : "{\"name\": ", f);
         json_string(f, v->name);
         fprintf(f, ", \"width\": %d, \"height\": %d, \"resize\": \"%s\", \"filter\": \"%s\", \"rescale\": ",
@@ -152,15 +154,28 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
     if (!key)
         return out_of_memory(path);
 
-    if ((ret = open_and_plan(path, &x->plan, &src, &plan)) < 0 ||
-        (ret = vs_reader_open(&reader, src, plan, x->views, x->nviews, &x->reader)) < 0) {
+    /* Views sized per video (smart resize) and the frame count padded to the
+     * views' multiple by repeating the last frame (Qwen2-VL's even T). */
+    VsView views[MAX_VIEWS];
+    memcpy(views, x->views, sizeof(views));
+    size_t n = 0, total = 0, multiple = 1;
+    if ((ret = open_and_plan(path, &x->plan, &src, &plan)) >= 0) {
+        n = vs_plan_count(plan);
+        const VsStreamInfo *in = vs_source_info(src);
+        for (size_t v = 0; v < x->nviews && ret >= 0; v++) {
+            ret = vs_view_resolve(&views[v], in->display_width, in->display_height, n);
+            multiple = views[v].t_multiple > (int)multiple ? (size_t)views[v].t_multiple : multiple;
+        }
+        total = (n + multiple - 1) / multiple * multiple;
+    }
+    if (ret < 0 || (ret = vs_reader_open(&reader, src, plan, views, x->nviews, &x->reader)) < 0) {
         /* the options were checked: what fails now is about this input */
         code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;
     }
     VsShardTensor tensors[MAX_VIEWS];
     for (size_t v = 0; v < x->nviews; v++) {
-        const VsView *view = &x->views[v];
+        const VsView *view = &views[v];
         int64_t c = 3, h = view->height, wd = view->width;
         tensors[v] = (VsShardTensor){view->name, view->dtype, 3, {c, h, wd, 0}};
         if (view->layout == VS_LAYOUT_THWC)
@@ -170,12 +185,11 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
             goto done;
         }
     }
-    size_t n = vs_plan_count(plan);
-    if (!(meta = sample_metadata(x, src, plan))) {
+    if (!(meta = sample_metadata(x, views, src, plan, total - n))) {
         code = out_of_memory(path);
         goto done;
     }
-    if ((ret = vs_shard_begin_sample(w, key, meta, tensors, x->nviews, (int64_t)n, vs_plan_clips(plan) != NULL)) < 0) {
+    if ((ret = vs_shard_begin_sample(w, key, meta, tensors, x->nviews, (int64_t)total, vs_plan_clips(plan) != NULL)) < 0) {
         code = report_error(x->out_dir, ret) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
         goto done;
     }
@@ -201,6 +215,13 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
         code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;
     }
+    for (size_t i = n; i < total; i++) { /* bufs and fi still hold the last frame */
+        if ((ret = vs_shard_write_frame(w, (int64_t)i, (const void *const *)bufs, fi.pts, fi.target, fi.clip)) < 0) {
+            report_error(x->out_dir, ret);
+            code = EXIT_OUTPUT;
+            goto done;
+        }
+    }
     if ((ret = vs_shard_end_sample(w)) < 0) {
         report_error(x->out_dir, ret);
         code = EXIT_OUTPUT;
@@ -208,7 +229,7 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
     }
     began = 0;
     progress(x, key, n, n, t0, 1);
-    x->frames_written += (int64_t)n;
+    x->frames_written += (int64_t)total;
     x->frames_decoded += vs_reader_frames_decoded(reader);
     x->backend_used = vs_reader_backend(reader);
 done:

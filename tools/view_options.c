@@ -116,6 +116,16 @@ int view_options_build(const ViewOptions *o, VsView *views, size_t max, size_t *
     snprintf(buf, sizeof(buf), "%s", o->presets);
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(tok, "apollo")) { /* Apollo's two towers from one decode */
+            if (n + 2 > max)
+                return usage_error("--preset: at most %zu views", max);
+            for (size_t j = 0; j < n; j++)
+                if (!strncmp(views[j].name, "apollo-", 7))
+                    return usage_error("--preset: 'apollo' given twice");
+            vs_view_preset(&views[n++], "apollo-siglip");
+            vs_view_preset(&views[n++], "apollo-internvideo2");
+            continue;
+        }
         if (n == max)
             return usage_error("--preset: at most %zu views", max);
         for (size_t j = 0; j < n; j++)
@@ -136,6 +146,8 @@ int view_options_build(const ViewOptions *o, VsView *views, size_t max, size_t *
         snprintf(v->name, sizeof(v->name), "custom");
         if (o->width)
             v->width = o->width, v->height = o->height;
+        if (o->width && v->resize == VS_RESIZE_SMART)
+            v->resize = VS_RESIZE_SQUASH; /* a size given is the size wanted */
         if (o->resize_given)
             v->resize = o->resize;
         if (o->filter_given)

@@ -205,6 +205,9 @@ enum VsResize {
     VS_RESIZE_SQUASH = 0,     ///< to width x height, ignoring aspect
     VS_RESIZE_SHORT_CROP = 1, ///< cover width x height keeping aspect, then centre crop
     VS_RESIZE_PAD = 2,        ///< pad to a centred square with pad_fill, then to width x height
+    /// Qwen2-VL's smart_resize: a size per video (vs_view_resolve) whose sides are
+    /// multiples of smart_factor, within the pixel budgets, then squash to it
+    VS_RESIZE_SMART = 3,
 };
 enum VsFilter {
     VS_FILTER_BICUBIC = 0,  ///< PIL BICUBIC (Keys a = -0.5), antialiased
@@ -234,17 +237,32 @@ typedef struct VsView {
     uint8_t pad_fill[3]; ///< VS_RESIZE_PAD fill (default int(mean * 255))
     int dtype;         ///< enum VsDType (default VS_DTYPE_F16)
     int layout;        ///< enum VsLayout (default VS_LAYOUT_TCHW)
-    uint8_t reserved[64];
+    int t_multiple;    ///< the sink pads a sample's frame count to a multiple of this by
+                       ///< repeating its last frame, as Qwen2-VL's processor (default 0 = none)
+    int smart_factor;  ///< VS_RESIZE_SMART: sides are multiples of this (default 28)
+    int smart_min_pixels;   ///< VS_RESIZE_SMART: pixels per frame at least (default 128*28*28)
+    int smart_max_pixels;   ///< VS_RESIZE_SMART: pixels per frame at most (default 768*28*28)
+    int smart_total_pixels; ///< VS_RESIZE_SMART: budget over all frames, 0 = none (default 24576*28*28)
+    uint8_t reserved[44];
 } VsView;
 
 /// SigLIP-like defaults: 384 squash bicubic, mean = std = 0.5, f16, tchw.
 VS_API void vs_view_default(VsView *view);
-/// Fill view from a preset: "siglip-384", "clip-336", "internvideo2-224".
+/// Fill view from a preset: "siglip-384", "clip-336", "internvideo2-224", "qwen2vl"
+/// (smart resize: call vs_view_resolve per video), "apollo-siglip", "apollo-internvideo2"
+/// (Apollo's two towers: padded to a square filled with int(mean * 255)).
 VS_API int vs_view_preset(VsView *view, const char *name);
 /// Names of the presets, NULL-terminated.
 VS_API const char *const *vs_view_preset_names(void);
 /// Check a view; returns VS_ERR_INVALID_ARG with a message naming the field.
 VS_API int vs_view_validate(const VsView *view);
+/// Set a VS_RESIZE_SMART view's width and height for one video: Qwen2-VL's
+/// smart_resize of its display size, with the per-frame budget
+/// max(min(max_pixels, total_pixels / frames * 2), int(min_pixels * 1.05)) as
+/// qwen-vl-utils computes it for `frames` frames. Other views are left as they
+/// are. VS_ERR_INVALID_ARG for an aspect ratio above 200 (as qwen-vl-utils).
+/// A reader refuses a smart view that was not resolved for its source and plan.
+VS_API int vs_view_resolve(VsView *view, int display_width, int display_height, size_t frames);
 /// Bytes of one frame of this view: 3 * width * height * dtype size.
 VS_API size_t vs_view_frame_bytes(const VsView *view);
 /// "u8", "f16", "bf16", "f32" and back (-1 for an unknown name).

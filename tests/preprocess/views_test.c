@@ -46,7 +46,7 @@ static void test_presets(void)
         REQUIRE(!strcmp(v.name, names[n]));
         REQUIRE(vs_view_validate(&v) == 0);
     }
-    REQUIRE(n == 3);
+    REQUIRE(n == 6);
 
     VsView v;
     REQUIRE(vs_view_preset(&v, "clip-336") == 0);
@@ -65,6 +65,22 @@ static void test_presets(void)
     REQUIRE(vs_view_preset(&v, "siglip-384") == 0);
     REQUIRE(v.width == 384 && v.resize == VS_RESIZE_SQUASH && v.filter == VS_FILTER_BICUBIC);
     REQUIRE(v.dtype == VS_DTYPE_F16);
+
+    /* qwen2vl: sized per video by vs_view_resolve; sizes from qwen-vl-utils'
+     * smart_resize by hand: 640x360 -> round to 28s = 644x364; 1920x1080 with
+     * 100 frames: budget 24576*784/100*2 = 385351.68 < 768*784, so
+     * beta = sqrt(2073600 / 385351.68) and floor -> 812x448. */
+    REQUIRE(vs_view_preset(&v, "qwen2vl") == 0);
+    REQUIRE(v.resize == VS_RESIZE_SMART && v.t_multiple == 2 && v.width == 0);
+    REQUIRE(v.mean[0] == 0.48145466f && v.filter == VS_FILTER_BICUBIC);
+    REQUIRE(vs_view_resolve(&v, 640, 360, 5) == 0 && v.width == 644 && v.height == 364);
+    REQUIRE(vs_view_resolve(&v, 1920, 1080, 100) == 0 && v.width == 812 && v.height == 448);
+    REQUIRE(vs_view_resolve(&v, 808, 4, 4) == VS_ERR_INVALID_ARG);
+    REQUIRE(strstr(vs_last_error(), "200") != NULL);
+    REQUIRE(vs_view_preset(&v, "apollo-internvideo2") == 0);
+    REQUIRE(v.width == 224 && v.resize == VS_RESIZE_PAD && v.filter == VS_FILTER_BILINEAR);
+    REQUIRE(v.pad_fill[0] == 123 && v.pad_fill[1] == 116 && v.pad_fill[2] == 103);
+    REQUIRE(vs_view_resolve(&v, 640, 360, 5) == 0 && v.width == 224); /* not smart: unchanged */
 
     REQUIRE(vs_view_preset(&v, "siglip") == VS_ERR_INVALID_ARG);
     REQUIRE(strstr(vs_last_error(), "siglip") != NULL);
@@ -87,7 +103,8 @@ static void test_validate(void)
     vs_view_preset(&v, "siglip-384");
     b = v, b.width = 0, expect_invalid(&b, "width");
     b = v, b.height = 16385, expect_invalid(&b, "height");
-    b = v, b.resize = 3, expect_invalid(&b, "resize");
+    b = v, b.resize = 4, expect_invalid(&b, "resize");
+    b = v, b.t_multiple = -1, expect_invalid(&b, "t_multiple");
     b = v, b.filter = -1, expect_invalid(&b, "filter");
     b = v, b.crop_round = 2, expect_invalid(&b, "crop_round");
     b = v, b.dtype = 4, expect_invalid(&b, "dtype");
