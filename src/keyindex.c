@@ -46,15 +46,35 @@ typedef struct KeyList {
     size_t n, cap;
 } KeyList;
 
-static int push_key(KeyList *g, VsKeyPacket k)
+/* A doubling array's storage, grown (NULL when out of memory; v stays valid). */
+static void *grow(void *v, size_t *cap, size_t elem)
+{
+    size_t c = *cap ? *cap * 2 : 1024;
+    void *p = realloc(v, c * elem);
+    if (p)
+        *cap = c;
+    return p;
+}
+
+static int push(Growable *g, int64_t x)
 {
     if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 256;
-        VsKeyPacket *v = realloc(g->v, cap * sizeof(*v));
+        int64_t *v = grow(g->v, &g->cap, sizeof(*v));
         if (!v)
             return -1;
         g->v = v;
-        g->cap = cap;
+    }
+    g->v[g->n++] = x;
+    return 0;
+}
+
+static int push_key(KeyList *g, VsKeyPacket k)
+{
+    if (g->n == g->cap) {
+        VsKeyPacket *v = grow(g->v, &g->cap, sizeof(*v));
+        if (!v)
+            return -1;
+        g->v = v;
     }
     g->v[g->n++] = k;
     return 0;
@@ -64,20 +84,6 @@ static int cmp_key(const void *a, const void *b)
 {
     int64_t x = ((const VsKeyPacket *)a)->ts, y = ((const VsKeyPacket *)b)->ts;
     return (x > y) - (x < y);
-}
-
-static int push(Growable *g, int64_t x)
-{
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 1024;
-        int64_t *v = realloc(g->v, cap * sizeof(*v));
-        if (!v)
-            return -1;
-        g->v = v;
-        g->cap = cap;
-    }
-    g->v[g->n++] = x;
-    return 0;
 }
 
 int vs_keyindex_scan(VsSource *src)
