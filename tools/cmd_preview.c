@@ -4,8 +4,7 @@
  * thumbnails come from the library's own reader (u8 thwc, squash to the display
  * aspect ratio), so rotation is applied exactly as extract applies it. */
 #include "cli.h"
-#include "font.h"
-#include "picture.h"
+#include "sheet.h"
 #include "timefmt.h"
 
 #include <errno.h>
@@ -16,17 +15,10 @@
 #include <unistd.h>
 
 enum {
-    GAP = 8,          /* around thumbnails and the header */
-    PAD = 4,          /* between a thumbnail and its label */
     MIN_THUMB = 16,
     MAX_THUMB = 4096,
     MAX_COLUMNS = 1000,
 };
-/* A sheet this large already takes ~200 MB to draw and as much again to encode. */
-#define MAX_SHEET_PIXELS (64.0 * 1024 * 1024)
-#define BACKGROUND 0x202020
-#define TEXT 0xF2F2F2
-#define DIM 0x9A9A9A
 
 static volatile sig_atomic_t interrupted;
 
@@ -45,83 +37,23 @@ typedef struct Preview {
     int quiet;
 } Preview;
 
-typedef struct Layout {
-    int columns, rows, thumb_w, thumb_h;
-    int label_scale, header_scale;
-    int grid_y, cell_h; /* top of the first row; thumbnail + label + gap */
-    int width, height;
-} Layout;
-
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s && s[1] ? s + 1 : path;
 }
 
-/* Thumbnail height for the display aspect ratio (rotation and sample aspect
- * ratio included), as the reader squashes to it. */
-static int thumb_height(const VsStreamInfo *in, int w)
+/* The sheet's layout, or EXIT_USAGE (message printed) when it is over the limits. */
+static int layout_sheet(SheetLayout *l, const Preview *o, const VsStreamInfo *in, size_t n,
+                        const char *header, const char *note)
 {
-    double dw = in->display_width, dh = in->display_height;
-    if (dw <= 0 || dh <= 0) {
-        int turned = in->rotation == 90 || in->rotation == 270;
-        dw = turned ? in->coded_height : in->coded_width;
-        dh = turned ? in->coded_width : in->coded_height;
-    }
-    double h = dw > 0 && dh > 0 ? round(w * dh / dw) : w;
-    return h < 1 ? 1 : h > 16384 ? 16384 : (int)h;
-}
-
-static int layout_sheet(Layout *l, const Preview *o, const VsStreamInfo *in, size_t n,
-                        const char *header, const char *note, const char *widest_label)
-{
-    l->thumb_w = o->thumb;
-    l->thumb_h = thumb_height(in, o->thumb);
-    l->columns = o->columns ? o->columns : (int)ceil(sqrt((double)n));
-    if ((size_t)l->columns > n)
-        l->columns = (int)n;
-    l->rows = (int)((n + (size_t)l->columns - 1) / (size_t)l->columns);
-    l->width = GAP + l->columns * (l->thumb_w + GAP);
-    l->label_scale = picture_text_width(widest_label, 2) <= l->thumb_w ? 2 : 1;
-    l->header_scale = picture_text_width(header, 2) <= l->width - 2 * GAP ? 2 : 1;
-    l->grid_y = GAP + picture_text_height(l->header_scale) + GAP;
-    if (*note)
-        l->grid_y += picture_text_height(1) + PAD;
-    l->cell_h = l->thumb_h + PAD + picture_text_height(l->label_scale) + GAP;
-    double height = l->grid_y + (double)l->rows * l->cell_h;
-    l->height = height > PICTURE_MAX_SIDE ? PICTURE_MAX_SIDE + 1 : (int)height;
-    if (l->width > PICTURE_MAX_SIDE || height > PICTURE_MAX_SIDE || (double)l->width * height > MAX_SHEET_PIXELS) {
+    if (sheet_layout(l, n, o->columns, o->thumb, sheet_thumb_height(in, o->thumb), in->duration, header, note) < 0) {
         fprintf(stderr, "vsample: %s: %zu frames of %dx%d make a %dx%.0f sheet, over the limit of %d pixels a "
                 "side and %.0f in all (lower --thumb or the number of frames)\n",
-                o->input, n, l->thumb_w, l->thumb_h, l->width, height, PICTURE_MAX_SIDE, MAX_SHEET_PIXELS);
+                o->input, n, l->thumb_w, l->thumb_h, l->width, l->full_height, PICTURE_MAX_SIDE, SHEET_MAX_PIXELS);
         return EXIT_USAGE;
     }
     return EXIT_OK;
-}
-
-/* Draw text at (x, y), cut to the characters that fit in max_width. */
-static void text_fit(Picture *p, int x, int y, const char *text, int scale, int max_width, PictureColor c)
-{
-    char buf[512];
-    size_t n = picture_text_fit(text, scale, max_width);
-    snprintf(buf, sizeof(buf), "%.*s", (int)(n < sizeof(buf) ? n : sizeof(buf) - 1), text);
-    picture_text(p, x, y, buf, scale, c);
-}
-
-/* The index at the left of the band under the thumbnail and the time at its
- * right; only the time when both do not fit. */
-static void draw_label(Picture *p, const Layout *l, int x, int y, size_t index, const char *time)
-{
-    char idx[32];
-    snprintf(idx, sizeof(idx), "#%zu", index);
-    int s = l->label_scale, tw = picture_text_width(time, s);
-    y += l->thumb_h + PAD;
-    if (picture_text_width(idx, s) + FONT_ADVANCE * s + tw <= l->thumb_w) {
-        picture_text(p, x, y, idx, s, DIM);
-        picture_text(p, x + l->thumb_w - tw, y, time, s, TEXT);
-    } else {
-        text_fit(p, x, y, time, s, l->thumb_w, TEXT);
-    }
 }
 
 static void on_interrupt_signals(void)
@@ -164,13 +96,12 @@ static int make_sheet(const Preview *o)
     }
     const VsStreamInfo *info = vs_source_info(src);
     size_t n = vs_plan_count(plan);
-    char header[1400], duration[32], widest[64];
+    char header[1400], duration[32];
     format_time(duration, sizeof(duration), info->duration, info->duration);
     snprintf(header, sizeof(header), "%s  %s  %zu frame%s  duration %s", base_name(o->input),
              vs_plan_strategy(plan), n, n == 1 ? "" : "s", duration);
-    snprintf(widest, sizeof(widest), "#%zu %s", n - 1, duration);
-    Layout l;
-    if ((code = layout_sheet(&l, o, info, n, header, vs_plan_note(plan), widest)) != EXIT_OK)
+    SheetLayout l;
+    if ((code = layout_sheet(&l, o, info, n, header, vs_plan_note(plan))) != EXIT_OK)
         goto done;
 
     VsView view;
@@ -186,24 +117,14 @@ static int make_sheet(const Preview *o)
         code = report_error(o->input, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;
     }
-    if (!(buf = malloc(vs_view_frame_bytes(&view))) || picture_create(&pic, l.width, l.height, BACKGROUND) < 0) {
+    if (!(buf = malloc(vs_view_frame_bytes(&view))) || sheet_begin(&pic, &l, header, vs_plan_note(plan)) < 0) {
         fprintf(stderr, "vsample: %s: out of memory for a %dx%d sheet\n", o->output, l.width, l.height);
         code = EXIT_INTERNAL;
         goto done;
     }
-    int hs = l.header_scale;
-    text_fit(&pic, GAP, GAP, header, hs, l.width - 2 * GAP, TEXT);
-    text_fit(&pic, GAP, GAP + picture_text_height(hs) + PAD, vs_plan_note(plan), 1, l.width - 2 * GAP, DIM);
-
     VsFrameInfo fi;
-    while (!interrupted && (ret = vs_reader_next(reader, &buf, &fi)) == 1) {
-        int x = GAP + (int)(fi.index % (size_t)l.columns) * (l.thumb_w + GAP);
-        int y = l.grid_y + (int)(fi.index / (size_t)l.columns) * l.cell_h;
-        char time[32];
-        picture_blit(&pic, x, y, buf, l.thumb_w, l.thumb_h, (ptrdiff_t)l.thumb_w * 3);
-        format_time(time, sizeof(time), fi.pts, info->duration);
-        draw_label(&pic, &l, x, y, fi.index, time);
-    }
+    while (!interrupted && (ret = vs_reader_next(reader, &buf, &fi)) == 1)
+        sheet_put(&pic, &l, fi.index, buf, fi.pts);
     if (interrupted) {
         code = EXIT_INTERRUPTED;
         goto done;

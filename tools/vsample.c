@@ -11,6 +11,9 @@ static const char usage[] =
     "  plan VIDEO [plan options] [--json] the times a strategy samples (no decoding)\n"
     "  extract VIDEO... -o DIR [options]  sampled frames as tensors in safetensors shards\n"
     "  preview VIDEO -o SHEET [options]   contact sheet of the sampled frames (.png, .jpg)\n"
+    "  ablate VIDEO... --strategies \"S1;S2;...\" -o DIR [options]\n"
+    "                                     strategies side by side: report.md/.csv/.json,\n"
+    "                                     a timeline per video, a contact sheet per strategy\n"
     "\n"
     "plan options:\n"
     "  -s, --strategy S    fps:F[,jitter] | uniform:N[,jitter] | clips:C,F,FPS | keyframes |\n"
@@ -44,6 +47,14 @@ static const char usage[] =
     "                      display aspect ratio, rotation applied)\n"
     "  -q, --quiet         no summary on stderr\n"
     "\n"
+    "ablate options (and the plan options, the view options, --backend, --gpu):\n"
+    "  --strategies \"S1;S2;...\"   the strategies to compare, ';' between them\n"
+    "  -o, --output DIR    where report.md, report.csv, report.json and the pictures go\n"
+    "  --tokens-per-frame N  visual tokens of one frame (default: from --preset:\n"
+    "                      siglip-384 729, clip-336 576, internvideo2-224 256)\n"
+    "  --thumb WIDTH       contact sheet thumbnail width (default 160)\n"
+    "  -q, --quiet         no summary on stderr\n"
+    "\n"
     "exit codes: 0 ok, 1 internal error, 2 bad command line, 3 an input could not be read\n"
     "as a video (the others are still written), 4 the output could not be written,\n"
     "130 interrupted.\n";
@@ -69,5 +80,7 @@ int main(int argc, char **argv)
         return cmd_extract(argc - 1, argv + 1);
     if (!strcmp(cmd, "preview"))
         return cmd_preview(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ablate"))
+        return cmd_ablate(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,86 @@
+/* The figures of one strategy on one video, from the times of the frames it
+ * returned: how densely and how evenly they cover the video. Pure functions,
+ * documented in README.md (### ablate), which the tests recompute in Python. */
+#include "ablate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The last 1-second window counts when at least this long: a duration of
+ * 12.0000000001 s is 12 windows, not 13. */
+#define WINDOW_EPS 1e-6
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void figures_compute(Figures *f, const double *pts, size_t n, double duration, double span)
+{
+    memset(f, 0, sizeof(*f));
+    f->span = span;
+    f->effective_fps = span > 0 ? (double)n / span : NAN;
+    f->gap_min = f->gap_mean = f->gap_max = NAN;
+    f->longest_stretch = duration;
+    double w = ceil(duration - WINDOW_EPS);
+    f->windows = w < 1 ? 1 : (size_t)w;
+    double *t = n ? malloc(n * sizeof(*t)) : NULL;
+    unsigned char *hit = calloc(f->windows, 1);
+    if ((n && !t) || !hit) {
+        /* out of memory: the figures stay unknown rather than wrong */
+        f->longest_stretch = f->coverage = NAN;
+        free(t);
+        free(hit);
+        return;
+    }
+    if (n)
+        memcpy(t, pts, n * sizeof(*t));
+    qsort(t, n, sizeof(*t), cmp_double);
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!d || t[i] != t[d - 1])
+            t[d++] = t[i];
+    f->distinct = d;
+    if (d) {
+        double first = t[0] < 0 ? 0 : t[0], last = t[d - 1];
+        f->longest_stretch = fmax(first, duration - last);
+        for (size_t i = 1; i < d; i++) {
+            double g = t[i] - t[i - 1];
+            if (i == 1 || g < f->gap_min)
+                f->gap_min = g;
+            if (i == 1 || g > f->gap_max)
+                f->gap_max = g;
+            if (g > f->longest_stretch)
+                f->longest_stretch = g;
+        }
+        if (d > 1)
+            f->gap_mean = (last - t[0]) / (double)(d - 1);
+        for (size_t i = 0; i < d; i++) {
+            double k = floor(t[i]);
+            size_t idx = k < 0 ? 0 : k >= (double)f->windows ? f->windows - 1 : (size_t)k;
+            if (!hit[idx]) {
+                hit[idx] = 1;
+                f->windows_covered++;
+            }
+        }
+    }
+    f->coverage = (double)f->windows_covered / (double)f->windows;
+    free(t);
+    free(hit);
+}
+
+int64_t preset_tokens_per_frame(const char *preset)
+{
+    /* Visual tokens one frame becomes in the encoder the preset feeds: one per
+     * 14x14 patch (27x27, 24x24, 16x16), before any pooling a model may add. */
+    static const struct {
+        const char *name;
+        int64_t tokens;
+    } table[] = {{"siglip-384", 729}, {"clip-336", 576}, {"internvideo2-224", 256}};
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (!strcmp(preset, table[i].name))
+            return table[i].tokens;
+    return 0;
+}
