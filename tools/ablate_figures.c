@@ -78,9 +78,26 @@ int64_t preset_tokens_per_frame(const char *preset)
     static const struct {
         const char *name;
         int64_t tokens;
-    } table[] = {{"siglip-384", 729}, {"clip-336", 576}, {"internvideo2-224", 256}};
+    } table[] = {{"siglip-384", 729}, {"clip-336", 576}, {"internvideo2-224", 256},
+                 {"apollo-siglip", 729}, {"apollo-internvideo2", 256}};
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (!strcmp(preset, table[i].name))
             return table[i].tokens;
     return 0;
+}
+
+int view_tokens_known(const VsView *v)
+{
+    return v->resize == VS_RESIZE_SMART || preset_tokens_per_frame(v->name) > 0;
+}
+
+uint64_t view_tokens(const VsView *v, size_t frames)
+{
+    if (v->resize == VS_RESIZE_SMART) {
+        /* Qwen2-VL: 14x14 patches over pairs of frames, merged 2x2 for the
+         * language model: (T / 2) * (H / 28) * (W / 28), T padded to even. */
+        uint64_t t = (frames + 1) / 2, side = (uint64_t)v->smart_factor;
+        return t * ((uint64_t)v->height / side) * ((uint64_t)v->width / side);
+    }
+    return (uint64_t)frames * (uint64_t)preset_tokens_per_frame(v->name);
 }

@@ -61,9 +61,12 @@ static double plan_span(const VsPlanSettings *s, double duration)
 
 /* Strategy k: plan, fetch and preprocess every frame, timed. 0, or
  * EXIT_INTERRUPTED; failures of the strategy are recorded in r. */
-static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput *in, VideoResult *v, size_t k,
-                        void *const *bufs, size_t frame_bytes)
+static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput *in, VideoResult *v, size_t k)
 {
+    void *bufs[MAX_VIEWS] = {0};
+    VsView views[MAX_VIEWS];
+    uint64_t frame_bytes = 0, tokens = 0;
+    size_t multiple = 1;
     StrategyResult *r = &v->res[k];
     const char *s = o->strategies[k];
     VsPlan *plan = NULL;
@@ -82,7 +85,21 @@ static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput
         ret = VS_ERR_NOMEM;
         goto fail;
     }
-    if ((ret = vs_reader_open(&rd, src, plan, o->views, o->nviews, &o->reader)) < 0)
+    /* The views as extract would size them for this plan (smart resize), into
+     * scratch buffers that are written, never read. */
+    memcpy(views, o->views, sizeof(views));
+    for (size_t i = 0; i < o->nviews; i++) {
+        if ((ret = vs_view_resolve(&views[i], v->width, v->height, n)) < 0)
+            goto fail;
+        if (!(bufs[i] = malloc(vs_view_frame_bytes(&views[i])))) {
+            ret = VS_ERR_NOMEM;
+            goto fail;
+        }
+        frame_bytes += vs_view_frame_bytes(&views[i]);
+        tokens += view_tokens(&views[i], n);
+        multiple = views[i].t_multiple > (int)multiple ? (size_t)views[i].t_multiple : multiple;
+    }
+    if ((ret = vs_reader_open(&rd, src, plan, views, o->nviews, &o->reader)) < 0)
         goto fail;
     while ((ret = vs_reader_next(rd, bufs, &fi)) == 1) {
         r->targets[fi.index] = fi.target;
@@ -97,14 +114,17 @@ static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput
     r->wall_s = now() - t0;
     r->frames = n;
     r->frames_decoded = vs_reader_frames_decoded(rd);
-    r->tensor_bytes = (uint64_t)n * frame_bytes;
-    r->tokens = (uint64_t)n * (uint64_t)o->tokens_per_frame;
+    /* what extract writes: the count padded to the views' multiple */
+    r->tensor_bytes = (uint64_t)((n + multiple - 1) / multiple * multiple) * frame_bytes;
+    r->tokens = o->tokens_given ? (uint64_t)n * (uint64_t)o->tokens_per_frame : tokens;
     figures_compute(&r->fig, r->pts, n, v->duration, plan_span(&o->plan.settings, v->duration));
     goto done;
 fail:
     r->error = record_error(v->path, s, ret);
     fail(v, input_code(ret));
 done:
+    for (size_t i = 0; i < o->nviews; i++)
+        free(bufs[i]);
     vs_reader_close(&rd);
     vs_plan_free(&plan);
     return code;
@@ -266,8 +286,6 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     VsSourceSettings ss;
     VsPlanInput in;
     Thumbs thumbs = {0};
-    void *bufs[MAX_VIEWS] = {0};
-    size_t frame_bytes = 0;
     int code = 0, ret;
     if (!(v->res = calloc(o->nstrategies, sizeof(*v->res)))) {
         fprintf(stderr, "vsample: %s: out of memory\n", v->path);
@@ -287,17 +305,8 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     v->width = info->display_width;
     v->height = info->display_height;
     v->frame_count = info->counted_frames > 0 ? info->counted_frames : info->header_frames;
-    /* the scratch buffers the tensors go to: written, never read */
-    for (size_t i = 0; i < o->nviews; i++) {
-        frame_bytes += vs_view_frame_bytes(&o->views[i]);
-        if (!(bufs[i] = malloc(vs_view_frame_bytes(&o->views[i])))) {
-            fprintf(stderr, "vsample: %s: out of memory\n", v->path);
-            code = EXIT_INTERNAL;
-            goto done;
-        }
-    }
     for (size_t k = 0; k < o->nstrategies && !code; k++)
-        code = run_strategy(o, src, &in, v, k, bufs, frame_bytes);
+        code = run_strategy(o, src, &in, v, k);
     if (code)
         goto done;
     if ((code = timeline_write(o, st, v)) != 0)
@@ -312,8 +321,6 @@ done:
     if (!code && ablate_interrupted)
         code = EXIT_INTERRUPTED;
     thumbs_free(&thumbs);
-    for (size_t i = 0; i < o->nviews; i++)
-        free(bufs[i]);
     vs_source_close(&src);
     return code;
 }

@@ -128,15 +128,26 @@ static void md_fixed(FILE *f, double v, int decimals, const char *suffix)
 static void md_views(FILE *f, const AblateOptions *o)
 {
     size_t bytes = 0;
+    int per_video = 0;
     fputs("Views: ", f);
     for (size_t i = 0; i < o->nviews; i++) {
         const VsView *w = &o->views[i];
+        if (w->resize == VS_RESIZE_SMART) { /* sized per video and frame count */
+            per_video = 1;
+            fprintf(f, "%s`%s` (Qwen2-VL smart resize per video, %s, T padded to a multiple of %d)",
+                    i ? ", " : "", w->name, vs_dtype_name(w->dtype), w->t_multiple);
+            continue;
+        }
         bytes += vs_view_frame_bytes(w);
         fprintf(f, "%s`%s` (3x%dx%d %s, %zu bytes a frame)", i ? ", " : "", w->name, w->height, w->width,
                 vs_dtype_name(w->dtype), vs_view_frame_bytes(w));
     }
-    fprintf(f, "; tensor bytes = frames x %zu. Visual tokens = frames x %lld (%s).\n\n", bytes,
-            (long long)o->tokens_per_frame, o->tokens_given ? "--tokens-per-frame" : "the preset's patches");
+    if (per_video || (!o->tokens_given && !o->tokens_per_frame))
+        fputs("; tensor bytes as extract writes them (sizes per video). Visual tokens: per-frame patches "
+              "of each fixed view's encoder, and for a smart view Qwen2-VL's (T/2) x (H/28) x (W/28).\n\n", f);
+    else
+        fprintf(f, "; tensor bytes = frames x %zu. Visual tokens = frames x %lld (%s).\n\n", bytes,
+                (long long)o->tokens_per_frame, o->tokens_given ? "--tokens-per-frame" : "the preset's patches");
 }
 
 static void md_video(FILE *f, const AblateOptions *o, const VideoResult *v)

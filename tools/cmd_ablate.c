@@ -193,11 +193,11 @@ static int parse_args(AblateOptions *o, int argc, char **argv, char **inputs, in
         return code;
     if (!o->tokens_given)
         for (size_t i = 0; i < o->nviews; i++) {
-            int64_t t = preset_tokens_per_frame(o->views[i].name);
-            if (!t)
+            if (!view_tokens_known(&o->views[i]))
                 return usage_error("ablate: no token count is known for view '%s': give --tokens-per-frame",
                                    o->views[i].name);
-            o->tokens_per_frame += t; /* each view is one encoder's input */
+            /* each view is one encoder's input; a smart view's count is per video (0 here) */
+            o->tokens_per_frame += preset_tokens_per_frame(o->views[i].name);
         }
     return parse_strategies(o, list, copy);
 }

@@ -216,6 +216,42 @@ def case_trim(tmp):
           r["visual_tokens"] == 4 * (729 + 256), f"two presets: {r['tensor_bytes']} bytes, {r['visual_tokens']} tokens")
 
 
+def qwen_size(height, width, nframes):
+    """qwen-vl-utils' smart_resize for a video of nframes frames (vision_process.py)."""
+    f, lo, hi, total = 28, 128 * 784, 768 * 784, 24576 * 784
+    max_px = max(min(hi, total / nframes * 2), int(lo * 1.05))
+    h, w = max(f, round(height / f) * f), max(f, round(width / f) * f)
+    if h * w > max_px:
+        beta = math.sqrt(height * width / max_px)
+        h, w = max(f, math.floor(height / beta / f) * f), max(f, math.floor(width / beta / f) * f)
+    elif h * w < lo:
+        beta = math.sqrt(lo / (height * width))
+        h, w = math.ceil(height * beta / f) * f, math.ceil(width * beta / f) * f
+    return h, w
+
+
+def case_presets(tmp):
+    """The per-video presets: qwen2vl bytes and tokens follow its size for each strategy's frame
+    count (T padded to even, tokens (T/2) x (H/28) x (W/28)); apollo's two towers add up."""
+    video = videos.make("long10_mp4", tmp)
+    truth = videos.Truth(video)
+    strategies = ["fps:1", "uniform:5", "qwen2vl", "fps:4"]
+    rep, _ = ablate([video], os.path.join(tmp, "qwen"), ";".join(strategies), "--preset", "qwen2vl")
+    for s, got in zip(strategies, rep["videos"][0]["results"]):
+        n = len(cli.plan(video, s)["times"])
+        h, w = qwen_size(truth.height, truth.width, n)
+        t = n + n % 2
+        check(got["frames"] == n, f"qwen2vl {s}: {got['frames']} frames, plan has {n}")
+        check(got["tensor_bytes"] == t * 3 * h * w * 2, f"qwen2vl {s}: {got['tensor_bytes']} bytes, "
+              f"want {t} x 3 x {h} x {w} x 2")
+        check(got["visual_tokens"] == t // 2 * (h // 28) * (w // 28),
+              f"qwen2vl {s}: {got['visual_tokens']} tokens, want {t // 2} x {h // 28} x {w // 28}")
+    rep, _ = ablate([video], os.path.join(tmp, "apollo"), "uniform:3", "--preset", "apollo")
+    r = rep["videos"][0]["results"][0]
+    check(r["tensor_bytes"] == 3 * 3 * 2 * (384 * 384 + 224 * 224) and r["visual_tokens"] == 3 * (729 + 256),
+          f"apollo: {r['tensor_bytes']} bytes, {r['visual_tokens']} tokens")
+
+
 def parse_md(path):
     """{key: {strategy: [cells]}} from the tables of report.md."""
     tables, key = {}, None
@@ -531,7 +567,7 @@ def case_interrupt(tmp):
         check(listing(out) == ([] if premade else None), f"{sig.name}: left {listing(out)}")
 
 
-CASES = {"figures": case_figures, "trim": case_trim, "reports": case_reports, "timeline": case_timeline,
+CASES = {"figures": case_figures, "trim": case_trim, "presets": case_presets, "reports": case_reports, "timeline": case_timeline,
          "sheets": case_sheets, "errors": case_errors, "failures": case_failures, "interrupt": case_interrupt}
 
 
