@@ -464,6 +464,29 @@ def check_refusal(video, errors, log):
     return True
 
 
+def check_preview(video, truth, workdir, errors, log):
+    """`vsample preview` on this container: a PNG of 2 columns of 48-pixel thumbnails (8 pixels
+    apart and from the edges), each thumbnail 48 x round(48 * h / w) with the display size."""
+    out = os.path.join(workdir, os.path.basename(video) + ".png")
+    p = cli.run(["preview", video, "--strategy", "uniform:4", "--columns", "2", "--thumb", "48",
+                 "-o", out, "-q"])
+    if p.returncode != 0:
+        errors.append(f"preview: exit {p.returncode}: {p.stderr.strip()}")
+        return
+    from PIL import Image
+    with Image.open(out) as im:
+        size, pix = im.size, np.asarray(im.convert("RGB"))
+    dw, dh = truth.display_size
+    th = round(48 * dh / dw)
+    if size[0] != 2 * 48 + 3 * 8 or size[1] < 2 * th + 3 * 8:
+        errors.append(f"preview: sheet {size}, want width 120 and height >= {2 * th + 24}")
+    elif pix.std() < 5:
+        errors.append("preview: the sheet is blank")
+    else:
+        log.append(f"  preview: {size[0]}x{size[1]} sheet")
+    os.remove(out)
+
+
 def run_case(name, videodir, workdir):
     errors, log = [], []
     try:
@@ -491,6 +514,7 @@ def run_case(name, videodir, workdir):
         check_strategy(video, truth, float(info.get("duration", 0)), s, workdir, errors, log,
                        every_frame=i == 0 and not long)
     check_keyframes(video, truth, errors, log)
+    check_preview(video, truth, workdir, errors, log)
     return errors, log
 
 
