@@ -9,55 +9,12 @@
  * reached by seeking; every seek is verified (a seek that lands after the
  * target is retried further back), so exactness never depends on how a
  * demuxer seeks. */
-#include "backend.h"
-#include "lookahead.h"
-#include "prefetch.h"
-#include "source.h"
+#include "reader.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Slack for comparing a frame time with a requested time: far below any frame
- * interval, above double rounding of times computed as k / fps. */
-#define TIME_EPS 1e-7
-/* Without a container index, seek forward only past gaps this long (seconds). */
-#define BLIND_SEEK_GAP 30.0
-#define MAX_SEEK_RETRIES 4
-/* Damaged frames tolerated in one reader before giving up on the file. */
-#define MAX_DECODE_ERRORS 1000
-
-struct VsReader {
-    VsSource *src;
-    VsBackend prep;
-    size_t n, pos;
-    double *times;
-    int32_t *clips;
-
-    double *sorted;      /* the plan's times, sorted: which frames can be skipped */
-    VsLookahead la;
-    int read_eof;        /* the demuxer has no more packets (some may still be queued) */
-    AVPacket *pkt;
-    AVFrame *prev, *next;
-    double prev_t, next_t;
-    int have_prev, have_next;
-    int demux_eof;       /* every packet went to the decoder, and the drain request */
-    int at_start;        /* decoding began at the stream's first packet */
-    int after_seek;      /* drop output until the keyframe we landed on */
-    int key_seen;
-    int64_t key_pts, key_dts;
-    double last_t;       /* time of the latest decoded frame (for missing timestamps) */
-    _Atomic int64_t decoded; /* read by the caller while the prefetch thread decodes */
-    int64_t output_frames; /* frames output since decoding began at the start */
-    int64_t decode_errors;
-    int approx;          /* VS_SEEK_APPROXIMATE */
-    int keys_only;       /* every target is a keyframe: decode nothing else */
-    VsPrefetch prefetch; /* decoding ahead on its own thread (when running) */
-    VsFetched fetched;   /* the frame in hand without prefetching */
-    int failed;          /* the error that ended the reader */
-    char failed_msg[512];
-};
 
 void vs_reader_default_settings(VsReaderSettings *s)
 {
@@ -93,7 +50,7 @@ static double frame_time(VsReader *r, const AVFrame *f)
     return r->last_t + 1.0 / stream_rate(r->src);
 }
 
-static void reset_frames(VsReader *r)
+void vs_reader_reset_frames(VsReader *r)
 {
     av_frame_unref(r->prev);
     av_frame_unref(r->next);
@@ -182,7 +139,7 @@ static int next_packet(VsReader *r, int *skippable)
 }
 
 /* Next frame in presentation order into out: 1, 0 at the end, or an error. */
-static int decode_one(VsReader *r, AVFrame *out)
+int vs_reader_decode_one(VsReader *r, AVFrame *out)
 {
     VsSource *src = r->src;
     for (;;) {
@@ -229,10 +186,10 @@ static int decode_one(VsReader *r, AVFrame *out)
     }
 }
 
-static void restart_decoder(VsReader *r)
+void vs_reader_restart_decoder(VsReader *r)
 {
     avcodec_flush_buffers(r->src->dec);
-    reset_frames(r);
+    vs_reader_reset_frames(r);
     vs_lookahead_clear(&r->la);
     r->read_eof = 0;
     r->demux_eof = 0;
@@ -244,21 +201,21 @@ static int seek_to_start(VsReader *r)
 {
     r->output_frames = 0;
     int ret = vs_source_rewind(r->src);
-    restart_decoder(r);
+    vs_reader_restart_decoder(r);
     r->at_start = 1;
     r->after_seek = 0;
     return ret;
 }
 
 /* Seek so that decoding resumes at a keyframe at or before timestamp ts. */
-static int seek_before(VsReader *r, int64_t ts)
+int vs_reader_seek_before(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
     if (src->no_timestamps) /* no time to seek by: count frames from the start */
         return seek_to_start(r);
     if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
         return seek_to_start(r);
-    restart_decoder(r);
+    vs_reader_restart_decoder(r);
     r->at_start = 0;
     r->after_seek = 1;
     return 0;
@@ -284,18 +241,18 @@ static int worth_seeking_forward(VsReader *r, double t)
 
 /* Fill r->prev with the frame displayed at t (possibly r->next when t precedes
  * the first frame; then *use_next is set). */
-static int find_frame(VsReader *r, double t, int *use_next)
+int vs_reader_find_frame(VsReader *r, double t, int *use_next)
 {
     int retries = 0;
     *use_next = 0;
     if ((r->have_prev && t + TIME_EPS < r->prev_t) || worth_seeking_forward(r, t)) {
-        int ret = seek_before(r, vs_source_sec_to_ts(r->src, t));
+        int ret = vs_reader_seek_before(r, vs_source_sec_to_ts(r->src, t));
         if (ret < 0)
             return ret;
     }
     for (;;) {
         if (!r->have_next) {
-            int ret = decode_one(r, r->next);
+            int ret = vs_reader_decode_one(r, r->next);
             if (ret < 0)
                 return ret;
             if (ret == 0) {
@@ -331,114 +288,11 @@ static int find_frame(VsReader *r, double t, int *use_next)
             if (ret < 0)
                 return ret;
         } else {
-            int ret = seek_before(r, r->key_dts - 1);
+            int ret = vs_reader_seek_before(r, r->key_dts - 1);
             if (ret < 0)
                 return ret;
         }
     }
-}
-
-/* Seconds of the keyframes around t: *before <= t < *after (NAN when none):
- * exact presentation times after a scan, else the container index's (decode)
- * times, which are a frame or two early on B-frame streams. */
-static void keys_around(const VsReader *r, double t, double *before, double *after)
-{
-    const VsSource *src = r->src;
-    *before = *after = NAN;
-    if (src->keys.built && src->keys.n_keys) {
-        size_t k = vs_first_time_at_or_after(src->keys.key_times, src->keys.n_keys, t + TIME_EPS);
-        if (k > 0)
-            *before = src->keys.key_times[k - 1];
-        if (k < src->keys.n_keys)
-            *after = src->keys.key_times[k];
-        return;
-    }
-    if (!src->indexed)
-        return;
-    AVStream *st = src->st;
-    int64_t ts = vs_source_sec_to_ts(src, t);
-    int b = av_index_search_timestamp(st, ts, AVSEEK_FLAG_BACKWARD);
-    int a = av_index_search_timestamp(st, ts + 1, 0);
-    if (b >= 0)
-        *before = vs_source_ts_to_sec(src, avformat_index_get_entry(st, b)->timestamp);
-    if (a >= 0)
-        *after = vs_source_ts_to_sec(src, avformat_index_get_entry(st, a)->timestamp);
-}
-
-/* Seek so that the next frame decoded is the keyframe shown at `key` seconds
- * (or, blind, the keyframe before `blind_t`). */
-static int seek_to_key(VsReader *r, double key, double blind_t)
-{
-    VsSource *src = r->src;
-    if (!isnan(blind_t))
-        return seek_before(r, vs_source_sec_to_ts(src, blind_t));
-    if (!src->indexed && src->keys.built && !(src->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK)) {
-        /* No index to seek by time: the scan saw where the keyframe lies. */
-        size_t k = vs_first_time_at_or_after(src->keys.key_times, src->keys.n_keys, key - TIME_EPS);
-        if (k < src->keys.n_keys && src->keys.key_pos[k] >= 0 &&
-            av_seek_frame(src->fmt, src->st->index, src->keys.key_pos[k], AVSEEK_FLAG_BYTE) >= 0) {
-            restart_decoder(r);
-            r->at_start = 0;
-            r->after_seek = 1;
-            return 0;
-        }
-    }
-    /* Demuxers seek by their own idea of a keyframe's time (decode or
-     * presentation): aim between that keyframe and the one after it. */
-    double unused, after;
-    keys_around(r, key, &unused, &after);
-    return seek_before(r, vs_source_sec_to_ts(src, isnan(after) ? key + 1.0 : (key + after) / 2));
-}
-
-/* Approximate mode: the frame nearest t among the frames in hand (prev, next)
- * and the keyframes on either side of t; a keyframe is had by seeking to it
- * and decoding it alone. With no index the keyframe before t is the only
- * one known. */
-static int find_frame_approx(VsReader *r, double t, int *use_next)
-{
-    *use_next = 0;
-    if (!r->have_prev && !r->have_next) { /* nothing in hand yet: the first frame is */
-        int ret = decode_one(r, r->next);
-        if (ret <= 0)
-            return ret < 0 ? ret : vs_error(VS_ERR_NO_VIDEO, "%s: no decodable video frame", r->src->info.path);
-        r->have_next = 1;
-        r->next_t = r->last_t;
-    }
-    double best = INFINITY, key_before, key_after, key = NAN;
-    if (r->have_prev)
-        best = fabs(t - r->prev_t);
-    if (r->have_next && fabs(r->next_t - t) < best) {
-        best = fabs(r->next_t - t);
-        *use_next = 1;
-    }
-    keys_around(r, t, &key_before, &key_after);
-    int blind = isnan(key_before) && !r->src->indexed && !r->src->keys.built && !r->src->no_timestamps;
-    if (blind)
-        key_before = t; /* unknown until sought: assume it is close */
-    if (!isnan(key_before) && t - key_before < best - TIME_EPS)
-        best = t - key_before, key = key_before;
-    if (!isnan(key_after) && key_after - t < best - TIME_EPS)
-        key = key_after;
-    if (isnan(key))
-        return 0;
-    int ret = seek_to_key(r, key, blind ? t : NAN);
-    if (ret < 0)
-        return ret;
-    if ((ret = decode_one(r, r->prev)) < 0)
-        return ret;
-    double unused, next_key = NAN;
-    if (!blind)
-        keys_around(r, key, &unused, &next_key);
-    if (ret == 0 || (!isnan(next_key) && r->last_t >= next_key - TIME_EPS)) {
-        /* An undecodable tail, or a demuxer that cannot land on that
-         * keyframe (MPEG-TS without a scan): the exact frame instead. */
-        reset_frames(r);
-        return find_frame(r, t, use_next);
-    }
-    r->have_prev = 1;
-    r->prev_t = r->last_t;
-    *use_next = 0;
-    return 0;
 }
 
 /* How far past the last frame's start a time may lie and still be shown by
@@ -458,7 +312,7 @@ static int fetch_next(void *opaque, VsFetched *out)
         return 0;
     double t = r->times[r->pos];
     int use_next;
-    int ret = r->approx ? find_frame_approx(r, t, &use_next) : find_frame(r, t, &use_next);
+    int ret = r->approx ? vs_reader_find_frame_approx(r, t, &use_next) : vs_reader_find_frame(r, t, &use_next);
     if (ret < 0)
         return ret;
     const AVFrame *frame = use_next ? r->next : r->prev;

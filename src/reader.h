@@ -1,0 +1,63 @@
+/* reader: the state of a VsReader, shared by the exact fetch (fetch.c) and
+ * the approximate one (fetch_approx.c). Private to the library. */
+#ifndef VSAMPLE_READER_H
+#define VSAMPLE_READER_H
+
+#include "backend.h"
+#include "lookahead.h"
+#include "prefetch.h"
+#include "source.h"
+
+/* Slack for comparing a frame time with a requested time: far below any frame
+ * interval, above double rounding of times computed as k / fps. */
+#define TIME_EPS 1e-7
+/* Without a container index, seek forward only past gaps this long (seconds). */
+#define BLIND_SEEK_GAP 30.0
+#define MAX_SEEK_RETRIES 4
+/* Damaged frames tolerated in one reader before giving up on the file. */
+#define MAX_DECODE_ERRORS 1000
+
+struct VsReader {
+    VsSource *src;
+    VsBackend prep;
+    size_t n, pos;
+    double *times;
+    int32_t *clips;
+
+    double *sorted;      /* the plan's times, sorted: which frames can be skipped */
+    VsLookahead la;
+    int read_eof;        /* the demuxer has no more packets (some may still be queued) */
+    AVPacket *pkt;
+    AVFrame *prev, *next;
+    double prev_t, next_t;
+    int have_prev, have_next;
+    int demux_eof;       /* every packet went to the decoder, and the drain request */
+    int at_start;        /* decoding began at the stream's first packet */
+    int after_seek;      /* drop output until the keyframe we landed on */
+    int key_seen;
+    int64_t key_pts, key_dts;
+    double last_t;       /* time of the latest decoded frame (for missing timestamps) */
+    _Atomic int64_t decoded; /* read by the caller while the prefetch thread decodes */
+    int64_t output_frames; /* frames output since decoding began at the start */
+    int64_t decode_errors;
+    int approx;          /* VS_SEEK_APPROXIMATE */
+    int keys_only;       /* every target is a keyframe: decode nothing else */
+    VsPrefetch prefetch; /* decoding ahead on its own thread (when running) */
+    VsFetched fetched;   /* the frame in hand without prefetching */
+    int failed;          /* the error that ended the reader */
+    char failed_msg[512];
+};
+
+/* Shared by both modes (fetch.c). */
+void vs_reader_reset_frames(VsReader *r);
+/* Next frame in presentation order into out: 1, 0 at the end, or an error. */
+int vs_reader_decode_one(VsReader *r, AVFrame *out);
+void vs_reader_restart_decoder(VsReader *r);
+/* Seek so that decoding resumes at a keyframe at or before timestamp ts. */
+int vs_reader_seek_before(VsReader *r, int64_t ts);
+/* Fill r->prev with the frame displayed at t (or r->next: *use_next). */
+int vs_reader_find_frame(VsReader *r, double t, int *use_next);
+/* Approximate mode's vs_reader_find_frame (fetch_approx.c). */
+int vs_reader_find_frame_approx(VsReader *r, double t, int *use_next);
+
+#endif
