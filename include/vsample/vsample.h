@@ -12,6 +12,13 @@
  * VS_ERR_* code; vs_last_error() then holds a one-line message naming the input
  * and the cause. The close and free functions accept NULL and set the handle to NULL.
  * Times are seconds from the video stream's start time.
+ *
+ * Ownership: a handle made through an `out` argument belongs to the caller until its
+ * close/free call; what a handle returns (info, times, strings) belongs to the handle and
+ * lives until it is closed; the library keeps no pointer to an argument past the call
+ * unless the function says so. Thread-safety ("Safe": from any number of threads at
+ * once; "Unsafe": one thread at a time) is stated per type and function; the plain
+ * structs are the caller's data, and the functions of a handle follow its type's note.
  */
 #ifndef VSAMPLE_VSAMPLE_H
 #define VSAMPLE_VSAMPLE_H
@@ -59,11 +66,15 @@ VS_API const char *vs_strerror(int code);
 VS_API const char *vs_last_error(void);
 
 enum VsLogLevel { VS_LOG_ERROR = 0, VS_LOG_WARNING = 1, VS_LOG_INFO = 2, VS_LOG_DEBUG = 3 };
+/// message is valid during the call only. Thread-safety: the callback must be Safe: it is
+/// called from every thread that uses the library, several at once, and from readers'
+/// prefetch threads.
 typedef void (*VsLogCallback)(void *opaque, int level, const char *message);
 
 /// Route library warnings (e.g. "input ends 3.2 s before its header says") to
 /// cb; NULL restores the default (warnings and errors to stderr), and
-/// max_level filters. Thread-safety: Unsafe; call before opening sources.
+/// max_level filters. cb and opaque are kept until the next call. Thread-safety: Unsafe;
+/// call before opening sources.
 VS_API void vs_set_log_callback(VsLogCallback cb, void *opaque, int max_level);
 
 /* ------------------------------------------------------------------ source */
@@ -122,14 +133,19 @@ typedef struct VsSourceSettings {
 /// used from different threads at once.
 typedef struct VsSource VsSource;
 
+/// Thread-safety: Safe.
 VS_API void vs_source_default_settings(VsSourceSettings *s);
 
 /// Open path and choose its best video stream. settings may be NULL (defaults).
-/// On success *out owns the file until vs_source_close().
+/// On success *out owns the file until vs_source_close(); path and settings are copied.
+/// Thread-safety: Safe: each call makes a source of its own.
 VS_API int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings);
+/// Close the file and free what src owns (its info, its plan input's arrays). Close the
+/// readers over src first. Thread-safety: Unsafe.
 VS_API void vs_source_close(VsSource **src);
 
-/// Stream info; owned by src, valid until it is closed.
+/// Stream info; owned by src, valid until it is closed. Thread-safety: Safe: the info
+/// does not change once the source is open (a reader over src only reads it).
 VS_API const VsStreamInfo *vs_source_info(const VsSource *src);
 
 /* -------------------------------------------------------------------- plan */
@@ -163,12 +179,13 @@ typedef struct VsPlanSettings {
 /// Requested times, immutable once made. Thread-safety: Safe to read from several threads.
 typedef struct VsPlan VsPlan;
 
+/// Thread-safety: Safe.
 VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
 /// Fill in from a source's info. keyframe_times is set only when the source was
 /// scanned (VsSourceSettings.scan, or a file whose header has no duration and
 /// whose packets all carry presentation times); frame_times whenever the source
-/// was scanned. The arrays stay owned by src.
+/// was scanned. The arrays stay owned by src. Thread-safety: Unsafe, as src.
 VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
@@ -176,13 +193,18 @@ VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 /// "timestamps:T1,T2,...", or a recipe that chooses the frames a public loader
 /// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, llava-video,
 /// lmms-eval, hf-transformers, torchcodec-regular (README lists the keys); a
-/// recipe needs in->frame_times. settings may be NULL.
+/// recipe needs in->frame_times. settings may be NULL. in (with its arrays), strategy
+/// and settings are read during the call only; *out belongs to the caller until
+/// vs_plan_free(). Thread-safety: Safe.
 VS_API int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy,
                           const VsPlanSettings *settings);
 /// 1 when the strategy needs the source opened with VsSourceSettings.scan = 1
 /// (keyframes and the recipes), 0 when not. Thread-safety: Safe.
 VS_API int vs_strategy_needs_scan(const char *strategy);
+/// Thread-safety: Unsafe: no other thread may be reading plan.
 VS_API void vs_plan_free(VsPlan **plan);
+/// The accessors below: arrays and strings owned by plan, valid until vs_plan_free().
+/// Thread-safety: Safe.
 VS_API size_t vs_plan_count(const VsPlan *plan);
 /// Requested times, vs_plan_count() of them, in output order.
 VS_API const double *vs_plan_times(const VsPlan *plan);
@@ -223,6 +245,8 @@ enum VsCropRound {
 };
 
 /// One output tensor per frame: how a decoded frame becomes C x H x W numbers.
+/// The vs_view_* and vs_dtype_* functions work on the caller's views only, and the
+/// strings they return are static (they live as long as the library). Thread-safety: Safe.
 /// u8 output holds the resized RGB values (no rescale or normalization);
 /// float output is (value * rescale - mean[c]) / std[c].
 typedef struct VsView {
@@ -306,6 +330,7 @@ typedef struct VsFrameInfo {
 /// source, which must not be used by anything else until the reader is closed.
 typedef struct VsReader VsReader;
 
+/// Thread-safety: Safe.
 VS_API void vs_reader_default_settings(VsReaderSettings *s);
 
 /// 0 when the backend (enum VsBackendKind) can run here, with gpu the Vulkan
@@ -314,18 +339,24 @@ VS_API void vs_reader_default_settings(VsReaderSettings *s);
 /// Thread-safety: Safe.
 VS_API int vs_backend_available(int backend, int gpu);
 
-/// views (nviews >= 1) and plan are copied; src must outlive the reader.
+/// views (nviews >= 1) and plan are copied; src must outlive the reader. On success
+/// *out belongs to the caller until vs_reader_close(). Thread-safety: Safe for readers
+/// over different sources; src is the reader's alone until it is closed.
 VS_API int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
                           size_t nviews, const VsReaderSettings *settings);
 /// Decode the next planned frame and write view v into dst[v]
 /// (vs_view_frame_bytes(&views[v]) bytes, caller-owned). dst may be NULL to
 /// fetch without preprocessing. Returns 1 when a frame was written, 0 at the
-/// end of the plan, or a negative VS_ERR_*.
+/// end of the plan, or a negative VS_ERR_*. The reader keeps no pointer to dst.
+/// Thread-safety: Unsafe (one call at a time per reader; successive calls may come
+/// from different threads).
 VS_API int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info);
 /// VS_BACKEND_CPU or VS_BACKEND_VULKAN: the backend the reader runs on.
 VS_API int vs_reader_backend(const VsReader *r);
 /// Frames the decoder produced so far (cost figure).
 VS_API int64_t vs_reader_frames_decoded(const VsReader *r);
+/// Stop the reader's prefetch thread and free the reader; its source may then be used
+/// again or closed. Thread-safety: Unsafe.
 VS_API void vs_reader_close(VsReader **r);
 
 #ifdef __cplusplus

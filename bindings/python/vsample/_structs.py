@@ -1,0 +1,164 @@
+"""ctypes mirrors of include/vsample/vsample.h: structs field for field (reserved
+space included, so sizes match) and the prototype of every function used.
+tests/python/test_structs.py checks sizeof and every offsetof against the C compiler's.
+"""
+from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_float, c_int, c_int32,
+                    c_int64, c_size_t, c_uint8, c_uint64, c_void_p)
+
+
+class VsRational(Structure):
+    _fields_ = [("num", c_int), ("den", c_int)]
+
+
+class VsStreamInfo(Structure):
+    _fields_ = [
+        ("path", c_char * 1024),
+        ("container", c_char * 64),
+        ("codec", c_char * 32),
+        ("stream_index", c_int),
+        ("duration", c_double),
+        ("duration_source", c_int),
+        ("start_time", c_double),
+        ("start_pts", c_int64),
+        ("time_base", VsRational),
+        ("avg_frame_rate", VsRational),
+        ("real_frame_rate", VsRational),
+        ("header_frames", c_int64),
+        ("counted_frames", c_int64),
+        ("keyframes", c_int64),
+        ("coded_width", c_int),
+        ("coded_height", c_int),
+        ("rotation", c_int),
+        ("sample_aspect_ratio", VsRational),
+        ("display_width", c_int),
+        ("display_height", c_int),
+        ("pix_fmt", c_char * 32),
+        ("bit_depth", c_int),
+        ("color_matrix", c_char * 24),
+        ("color_range", c_char * 16),
+        ("color_primaries", c_char * 24),
+        ("color_transfer", c_char * 24),
+        ("vfr", c_int),
+        ("reserved", c_uint8 * 128),
+    ]
+
+
+class VsSourceSettings(Structure):
+    _fields_ = [("threads", c_int), ("scan", c_int), ("reserved", c_uint8 * 64)]
+
+
+class VsPlanInput(Structure):
+    _fields_ = [
+        ("duration", c_double),
+        ("avg_frame_rate", c_double),
+        ("frame_count", c_int64),
+        ("keyframe_times", POINTER(c_double)),
+        ("n_keyframes", c_size_t),
+        ("frame_times", POINTER(c_double)),
+        ("n_frame_times", c_size_t),
+        ("packet_end", c_double),
+        ("reserved", c_uint8 * 40),
+    ]
+
+
+class VsPlanSettings(Structure):
+    _fields_ = [
+        ("start", c_double),
+        ("end", c_double),
+        ("min_frames", c_int64),
+        ("max_frames", c_int64),
+        ("seed", c_uint64),
+        ("reserved", c_uint8 * 64),
+    ]
+
+
+class VsView(Structure):
+    _fields_ = [
+        ("name", c_char * 32),
+        ("width", c_int),
+        ("height", c_int),
+        ("resize", c_int),
+        ("filter", c_int),
+        ("crop_round", c_int),
+        ("rescale", c_float),
+        ("mean", c_float * 3),
+        ("std", c_float * 3),
+        ("pad_fill", c_uint8 * 3),
+        ("dtype", c_int),
+        ("layout", c_int),
+        ("t_multiple", c_int),
+        ("smart_factor", c_int),
+        ("smart_min_pixels", c_int),
+        ("smart_max_pixels", c_int),
+        ("smart_total_pixels", c_int),
+        ("reserved", c_uint8 * 44),
+    ]
+
+
+class VsReaderSettings(Structure):
+    _fields_ = [
+        ("backend", c_int),
+        ("gpu", c_int),
+        ("seek", c_int),
+        ("prefetch", c_int),
+        ("reserved", c_uint8 * 52),
+    ]
+
+
+class VsFrameInfo(Structure):
+    _fields_ = [("index", c_size_t), ("target", c_double), ("pts", c_double), ("clip", c_int32)]
+
+
+# Every struct above, by its C name (the struct test walks this).
+STRUCTS = {c.__name__: c for c in (VsRational, VsStreamInfo, VsSourceSettings, VsPlanInput,
+                                     VsPlanSettings, VsView, VsReaderSettings, VsFrameInfo)}
+
+_handle = POINTER(c_void_p)  # VsThing **: open/close write through it
+
+# name: (restype, argtypes)
+PROTOTYPES = {
+    "vs_version": (c_char_p, []),
+    "vs_strerror": (c_char_p, [c_int]),
+    "vs_last_error": (c_char_p, []),
+    "vs_source_default_settings": (None, [POINTER(VsSourceSettings)]),
+    "vs_source_open": (c_int, [_handle, c_char_p, POINTER(VsSourceSettings)]),
+    "vs_source_close": (None, [_handle]),
+    "vs_source_info": (POINTER(VsStreamInfo), [c_void_p]),
+    "vs_plan_default_settings": (None, [POINTER(VsPlanSettings)]),
+    "vs_source_plan_input": (c_int, [c_void_p, POINTER(VsPlanInput)]),
+    "vs_plan_create": (c_int, [_handle, POINTER(VsPlanInput), c_char_p, POINTER(VsPlanSettings)]),
+    "vs_strategy_needs_scan": (c_int, [c_char_p]),
+    "vs_plan_free": (None, [_handle]),
+    "vs_plan_count": (c_size_t, [c_void_p]),
+    "vs_plan_times": (POINTER(c_double), [c_void_p]),
+    "vs_plan_clips": (POINTER(c_int32), [c_void_p]),
+    "vs_plan_indices": (POINTER(c_int64), [c_void_p]),
+    "vs_plan_num_clips": (c_int32, [c_void_p]),
+    "vs_plan_strategy": (c_char_p, [c_void_p]),
+    "vs_plan_note": (c_char_p, [c_void_p]),
+    "vs_view_default": (None, [POINTER(VsView)]),
+    "vs_view_preset": (c_int, [POINTER(VsView), c_char_p]),
+    "vs_view_preset_names": (POINTER(c_char_p), []),
+    "vs_view_validate": (c_int, [POINTER(VsView)]),
+    "vs_view_resolve": (c_int, [POINTER(VsView), c_int, c_int, c_size_t]),
+    "vs_view_frame_bytes": (c_size_t, [POINTER(VsView)]),
+    "vs_dtype_name": (c_char_p, [c_int]),
+    "vs_dtype_from_name": (c_int, [c_char_p]),
+    "vs_reader_default_settings": (None, [POINTER(VsReaderSettings)]),
+    "vs_backend_available": (c_int, [c_int, c_int]),
+    "vs_reader_open": (c_int, [_handle, c_void_p, c_void_p, POINTER(VsView), c_size_t,
+                               POINTER(VsReaderSettings)]),
+    "vs_reader_next": (c_int, [c_void_p, POINTER(c_void_p), POINTER(VsFrameInfo)]),
+    "vs_reader_backend": (c_int, [c_void_p]),
+    "vs_reader_frames_decoded": (c_int64, [c_void_p]),
+    "vs_reader_close": (None, [_handle]),
+}
+
+
+def declare(handle):
+    """Set restype/argtypes of every function on a ctypes.CDLL of libvsample."""
+    for name, (restype, argtypes) in PROTOTYPES.items():
+        fn = getattr(handle, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+

@@ -1,0 +1,251 @@
+"""info(), plan() and load(): a video's stream info, its plan of times, and its frames
+preprocessed into numpy arrays, each one call of the C pipeline (vs_source_open ->
+vs_plan_create -> vs_reader_open / vs_reader_next). Every handle is closed before the
+call returns, also when it raises."""
+import contextlib
+import ctypes
+import os
+
+import numpy as np
+
+from . import _views
+from ._lib import VS_ERR_INTERNAL, VS_ERR_INVALID_ARG, Error, check, lib
+from ._structs import VsFrameInfo, VsPlanInput, VsPlanSettings, VsReaderSettings, VsSourceSettings
+
+_DURATION_SOURCES = ["unknown", "index", "stream", "format", "scan"]
+_SEEK = {"exact": 0, "approximate": 1}
+_BACKEND = {"cpu": 0, "auto": 1, "vulkan": 2}
+
+
+def _path_bytes(path):
+    try:
+        return os.fsencode(path)
+    except TypeError:
+        raise Error(VS_ERR_INVALID_ARG, f"path: {path!r} is not a path") from None
+
+
+def _text(b):
+    return b.decode("utf-8", "replace")
+
+
+@contextlib.contextmanager
+def _source(path, strategy=None, scan=False, threads=0):
+    """An open VsSource (c_void_p), scanned when asked or when the strategy needs it."""
+    h = lib()
+    ss = VsSourceSettings()
+    h.vs_source_default_settings(ctypes.byref(ss))
+    ss.threads = int(threads)
+    ss.scan = 1 if scan or (strategy is not None and h.vs_strategy_needs_scan(strategy)) else 0
+    src = ctypes.c_void_p()
+    check(h.vs_source_open(ctypes.byref(src), _path_bytes(path), ctypes.byref(ss)))
+    try:
+        yield src
+    finally:
+        h.vs_source_close(ctypes.byref(src))
+
+
+@contextlib.contextmanager
+def _plan(src, strategy, start, end, min_frames, max_frames, seed):
+    h = lib()
+    ps = VsPlanSettings()
+    h.vs_plan_default_settings(ctypes.byref(ps))
+    if start is not None:
+        ps.start = float(start)
+    if end is not None:
+        ps.end = float(end)
+    if min_frames is not None:
+        ps.min_frames = int(min_frames)
+    if max_frames is not None:
+        ps.max_frames = int(max_frames)
+    ps.seed = int(seed or 0)
+    pin = VsPlanInput()
+    check(h.vs_source_plan_input(src, ctypes.byref(pin)))
+    plan = ctypes.c_void_p()
+    check(h.vs_plan_create(ctypes.byref(plan), ctypes.byref(pin), strategy, ctypes.byref(ps)))
+    try:
+        yield plan
+    finally:
+        h.vs_plan_free(ctypes.byref(plan))
+
+
+def _strategy_bytes(strategy):
+    if not isinstance(strategy, str):
+        raise Error(VS_ERR_INVALID_ARG, f"strategy: {strategy!r} is not a string")
+    return strategy.encode()
+
+
+def _array(ptr, n, dtype):
+    """A copy of n values at ptr (a NULL pointer gives None)."""
+    if not ptr:
+        return None
+    if n == 0:
+        return np.empty(0, dtype)
+    return np.ctypeslib.as_array(ptr, (n,)).astype(dtype, copy=True)
+
+
+def _rational(r):
+    return f"{r.num}/{r.den}"
+
+
+def _info_dict(s):
+    return {
+        "path": os.fsdecode(s.path), "container": _text(s.container), "codec": _text(s.codec),
+        "stream_index": s.stream_index, "duration": s.duration,
+        "duration_source": _DURATION_SOURCES[s.duration_source]
+        if 0 <= s.duration_source < len(_DURATION_SOURCES) else "unknown",
+        "start_time": s.start_time, "start_pts": s.start_pts,
+        "time_base": _rational(s.time_base), "avg_frame_rate": _rational(s.avg_frame_rate),
+        "real_frame_rate": _rational(s.real_frame_rate),
+        "header_frames": s.header_frames, "counted_frames": s.counted_frames, "keyframes": s.keyframes,
+        "coded_width": s.coded_width, "coded_height": s.coded_height, "rotation": s.rotation,
+        "sample_aspect_ratio": _rational(s.sample_aspect_ratio),
+        "display_width": s.display_width, "display_height": s.display_height,
+        "pix_fmt": _text(s.pix_fmt), "bit_depth": s.bit_depth,
+        "color_matrix": _text(s.color_matrix), "color_range": _text(s.color_range),
+        "color_primaries": _text(s.color_primaries), "color_transfer": _text(s.color_transfer),
+        "vfr": None if s.vfr < 0 else bool(s.vfr),
+    }
+
+
+def info(path, scan=False, threads=0):
+    """Stream info of a video: the dict `vsample info --json` prints.
+
+    Keys: path, container, codec, stream_index, duration (s), duration_source
+    ("index", "stream", "format", "scan" or "unknown"), start_time (s), start_pts,
+    time_base / avg_frame_rate / real_frame_rate / sample_aspect_ratio ("num/den"
+    strings), header_frames, counted_frames (-1: not counted), keyframes (-1: no
+    index), coded_width/height, rotation, display_width/height, pix_fmt, bit_depth,
+    color_matrix, color_range, color_primaries, color_transfer, vfr (True, False,
+    None: unknown). scan=True counts frames with a demux-only scan (`--scan`).
+    Raises vsample.Error (e.g. code VS_ERR_NOT_FOUND for a missing file).
+    """
+    with _source(path, scan=scan, threads=threads) as src:
+        return _info_dict(lib().vs_source_info(src).contents)
+
+
+def plan(path, strategy="fps:2", start=None, end=None, min_frames=None, max_frames=None, seed=0):
+    """The times a strategy samples from a video, without decoding: `vsample plan --json`.
+
+    Returns a dict: path, strategy (canonical text), duration (s), count, times
+    (float64 ndarray, seconds from the stream start, in output order), indices
+    (int64 ndarray: recipes' 0-based frame indices, else None), clips (int32 ndarray
+    of clip ids for clip strategies, else None), num_clips, note (what the planner
+    decided, "" if nothing). start/end trim to [start, end); min_frames/max_frames
+    and seed as the CLI's --min-frames/--max-frames/--seed. Strategies that need a
+    packet scan (keyframes, the recipes) get one. Raises vsample.Error.
+    """
+    sb = _strategy_bytes(strategy)
+    h = lib()
+    with _source(path, strategy=sb) as src, _plan(src, sb, start, end, min_frames, max_frames, seed) as p:
+        n = h.vs_plan_count(p)
+        return {
+            "path": os.fsdecode(_path_bytes(path)),
+            "strategy": _text(h.vs_plan_strategy(p)),
+            "duration": h.vs_source_info(src).contents.duration,
+            "count": n,
+            "times": _array(h.vs_plan_times(p), n, np.float64),
+            "indices": _array(h.vs_plan_indices(p), n, np.int64),
+            "clips": _array(h.vs_plan_clips(p), n, np.int32),
+            "num_clips": h.vs_plan_num_clips(p),
+            "note": _text(h.vs_plan_note(p)),
+        }
+
+
+def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="tchw", seek="exact",
+         backend="cpu", *, start=None, end=None, min_frames=None, max_frames=None, seed=0, size=None,
+         resize=None, filter=None, mean=None, std=None, gpu=0, prefetch=None, threads=0, pad=True):
+    """Frames of a video at a strategy's times, preprocessed for a vision encoder.
+
+    Returns (pixels, pts, target): pixels an ndarray [T, 3, H, W] (layout "tchw") or
+    [T, H, W, 3] ("thwc"); pts the float64 [T] presentation time of each frame
+    returned, target the float64 [T] time asked for, seconds from the stream start.
+    The same bytes as `vsample extract` writes for the same options (K/<view>,
+    K/pts, K/target); use plan() for clip ids.
+
+    preset: a preset name ("siglip-384", "clip-336", "internvideo2-224", "qwen2vl",
+    "apollo-siglip", "apollo-internvideo2", vsample.presets()), "apollo" for both of
+    Apollo's towers, or several as a list or comma-separated text. With more than one
+    view, pixels is a dict {view name: ndarray}, all from one decode. "qwen2vl" is
+    sized per video (Qwen2-VL's smart_resize of the display size for the number of
+    frames planned, vs_view_resolve).
+    size=(W, H) or "WxH", resize ("squash", "short-crop", "pad"), filter ("bicubic",
+    "bilinear", "area", "lanczos"), mean, std (three numbers each) make one view named
+    "custom", starting from preset, as the CLI's --size/--resize/--filter/--mean/--std.
+    dtype: "float16"/"f16" (default), "float32"/"f32", "uint8"/"u8" (the resized RGB,
+    no normalization) or "bfloat16"/"bf16", returned as its raw uint16 bits
+    (vsample.bf16_to_float32 widens them; in torch,
+    torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)).
+    pad=True (default) pads T to a multiple of the views' t_multiple by repeating the
+    last frame (pixels, pts and target), as `extract` does: "qwen2vl" gets an even T,
+    as Qwen2-VL's processor needs; pad=False returns the planned frames only.
+    seek: "exact" (the frame displayed at each time) or "approximate" (the nearest
+    frame without decoding past a keyframe). backend: "cpu" (default), "vulkan" (on
+    device gpu) or "auto". prefetch: frames decoded ahead on a thread of the reader
+    (None: the library's default of 3; 0: no thread). threads: decoder threads (0:
+    one per core). start, end, min_frames, max_frames, seed: as plan().
+    Raises vsample.Error with the library's message; the GIL is released while the
+    library decodes, so several Python threads can load at once.
+    """
+    h = lib()
+    sb = _strategy_bytes(strategy)
+    views = _views.build(preset, dtype, layout, size, resize, filter, mean, std)
+    rs = VsReaderSettings()
+    h.vs_reader_default_settings(ctypes.byref(rs))
+    rs.backend = _views._choice("backend", backend, _BACKEND)
+    rs.gpu = int(gpu)
+    rs.seek = _views._choice("seek", seek, _SEEK)
+    if prefetch is not None:
+        prefetch = int(prefetch)
+        if not 0 <= prefetch <= 8:
+            raise Error(VS_ERR_INVALID_ARG, f"prefetch: {prefetch} is out of range [0, 8]")
+        rs.prefetch = prefetch if prefetch else -1
+    check(h.vs_backend_available(rs.backend, rs.gpu))
+
+    with _source(path, strategy=sb, threads=threads) as src, \
+            _plan(src, sb, start, end, min_frames, max_frames, seed) as p:
+        n = h.vs_plan_count(p)
+        si = h.vs_source_info(src).contents
+        multiple = 1
+        for v in views:
+            check(h.vs_view_resolve(ctypes.byref(v), si.display_width, si.display_height, n))
+            multiple = max(multiple, v.t_multiple)
+        total = -(-n // multiple) * multiple if pad else n
+        arrays = [np.empty((total,) + _views.frame_shape(v), _views.NUMPY_DTYPE[v.dtype]) for v in views]
+        pts = np.empty(total, np.float64)
+        target = np.empty(total, np.float64)
+        nv = len(views)
+        view_array = (type(views[0]) * nv)(*views)
+        reader = ctypes.c_void_p()
+        check(h.vs_reader_open(ctypes.byref(reader), src, p, view_array, nv, ctypes.byref(rs)))
+        try:
+            _read(h, reader, arrays, pts, target, n)
+        finally:
+            h.vs_reader_close(ctypes.byref(reader))
+    if n:
+        for a in arrays + [pts, target]:  # the last frame repeated, as extract pads
+            a[n:] = a[n - 1]
+    if len(views) == 1:
+        return arrays[0], pts, target
+    return {v.name.decode(): a for v, a in zip(views, arrays)}, pts, target
+
+
+def _read(h, reader, arrays, pts, target, n):
+    """Frames 0..n-1 of the reader straight into row i of each array."""
+    nv = len(arrays)
+    dst = (ctypes.c_void_p * nv)()
+    base = [a.ctypes.data for a in arrays]
+    step = [a[0].nbytes if len(a) else 0 for a in arrays]
+    fi = VsFrameInfo()
+    for i in range(n + 1):
+        for v in range(nv):
+            dst[v] = base[v] + i * step[v] if i < n else None
+        # one call more must say "end of plan"; it gets no buffers (dst NULL: fetch only)
+        ret = check(h.vs_reader_next(reader, dst if i < n else None, ctypes.byref(fi)))
+        if ret == 0:
+            if i != n:
+                raise Error(VS_ERR_INTERNAL, f"libvsample: the reader ended after {i} of {n} frames")
+            return
+        if i == n or fi.index != i:
+            raise Error(VS_ERR_INTERNAL, f"libvsample: the reader returned frame {fi.index} as frame {i} of {n}")
+        pts[i] = fi.pts
+        target[i] = fi.target
