@@ -76,6 +76,24 @@ int vs_backend_run(VsBackend *b, const AVFrame *frame, int rotation, void *const
     return vs_preprocessor_run(b->cpu, frame, rotation, dst);
 }
 
+int vs_backend_run_batch(VsBackend *b, const AVFrame *const *frames, const int *rotations,
+                         size_t n, void *const *const *dst)
+{
+#ifdef VS_HAVE_VULKAN
+    if (b->vk)
+        return vs_vk_preprocessor_run_batch(b->vk, frames, rotations, n, dst);
+#endif
+    if (n && (!frames || !dst))
+        return vs_error(VS_ERR_INVALID_ARG, "preprocess: no frames or destinations");
+    for (size_t i = 0; i < n; i++) {
+        int ret;
+        if (dst[i] && (ret = vs_preprocessor_run(b->cpu, frames[i], rotations ? rotations[i] : 0,
+                                                 dst[i])) < 0)
+            return ret;
+    }
+    return 0;
+}
+
 void vs_backend_close(VsBackend *b)
 {
 #ifdef VS_HAVE_VULKAN

@@ -22,12 +22,8 @@ int vs_vk_buffer_create(VsVkContext *ctx, VsVkBuffer *b, VkDeviceSize size, int 
     size = (size + 3) & ~(VkDeviceSize)3;
     if (size == 0)
         size = 4;
-    /* A binding larger than this cannot be addressed by one descriptor. */
-    if (size > ctx->props.limits.maxStorageBufferRange)
-        return vs_error(VS_ERR_UNSUPPORTED,
-                        "vulkan: %s needs %llu bytes, over the device's storage buffer limit "
-                        "of %u",
-                        what, (unsigned long long)size, ctx->props.limits.maxStorageBufferRange);
+    /* Bindings, not buffers, are limited by maxStorageBufferRange: a buffer
+     * of several frames is bound one frame's range at a time. */
     VkBufferCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
         .size = size,
@@ -69,7 +65,18 @@ int vs_vk_buffer_reserve(VsVkContext *ctx, VsVkBuffer *b, VkDeviceSize size, int
     if (b->buf && b->size >= size)
         return 0;
     vs_vk_buffer_free(ctx, b);
-    return vs_vk_buffer_create(ctx, b, size, readback, what);
+    int ret = vs_vk_buffer_create(ctx, b, size, readback, what);
+    return ret < 0 ? ret : 1;
+}
+
+int vs_vk_check_range(const VsVkContext *ctx, VkDeviceSize bytes, const char *what)
+{
+    uint32_t max = ctx->props.limits.maxStorageBufferRange;
+    if (bytes <= max)
+        return 0;
+    return vs_error(VS_ERR_UNSUPPORTED,
+                    "vulkan: %s needs %llu bytes, over the device's storage buffer limit of %u",
+                    what, (unsigned long long)bytes, max);
 }
 
 void vs_vk_buffer_free(VsVkContext *ctx, VsVkBuffer *b)

@@ -18,9 +18,15 @@ typedef struct VsVkBuffer {
 int vs_vk_buffer_create(VsVkContext *ctx, VsVkBuffer *b, VkDeviceSize size, int readback,
                         const char *what);
 
-/* Keep b if it already holds size bytes, else replace it. */
+/* Keep b if it already holds size bytes (returns 0), else replace it
+ * (returns 1: descriptors pointing at the old one must be rewritten; a new
+ * buffer may have the old one's handle value, so compare no handles). */
 int vs_vk_buffer_reserve(VsVkContext *ctx, VsVkBuffer *b, VkDeviceSize size, int readback,
                          const char *what);
+
+/* A binding of bytes must fit one descriptor range (maxStorageBufferRange,
+ * 128 MiB on lavapipe); VS_ERR_UNSUPPORTED naming `what` otherwise. */
+int vs_vk_check_range(const VsVkContext *ctx, VkDeviceSize bytes, const char *what);
 
 void vs_vk_buffer_free(VsVkContext *ctx, VsVkBuffer *b);
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+extern const uint32_t vs_vk_yuv_spv[];
+extern const size_t vs_vk_yuv_spv_size;
 extern const uint32_t vs_vk_hpass_spv[];
 extern const size_t vs_vk_hpass_spv_size;
 extern const uint32_t vs_vk_vpass_spv[];
