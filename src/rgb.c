@@ -14,7 +14,10 @@
 
 int vs_rgb_stride(int w)
 {
-    return (w * 3 + 63) & ~63;
+    /* libswscale's x86 converter for yuv420p/yuv422p writes whole blocks of
+     * 16 pixels and leaves the last columns unwritten when the row has no room
+     * for the rounded-up block (widths with w % 64 in 17..21, measured). */
+    return (3 * ((w + 15) & ~15) + 63) & ~63;
 }
 
 size_t vs_rgb_size(int w, int h)

@@ -23,6 +23,8 @@ TIMES = "0.25,0.61"  # 10 fps sources: frames at pts 0.2 and 0.6
 # name, pix_fmt, encoder, container, size, extra encoder args, rotation
 CASES = [
     ("yuv420p", "yuv420p", "libx264", "mp4", "320x240", [], 0),
+    # width % 64 in 17..21: swscale's SIMD converter needs a wider row than 3 * width
+    ("yuv420p-w84", "yuv420p", "libx264", "mp4", "84x64", [], 0),
     ("yuv420p-odd", "yuv420p", "ffv1", "mkv", "333x207", [], 0),
     ("yuv422p", "yuv422p", "libx264", "mp4", "320x240", [], 0),
     ("yuv444p-odd", "yuv444p", "libx264", "mp4", "333x207", [], 0),
