@@ -335,44 +335,133 @@ static int fetch_next(void *opaque, VsFetched *out)
     return 1;
 }
 
-int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
+/* The next fetched item (a frame, the end, or an error), from the prefetch
+ * thread or fetched here; give_back() when done with its frame. */
+static VsFetched *take(VsReader *r)
 {
-    if (!r)
-        return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
-    if (r->failed)
-        return vs_error(r->failed, "%s", r->failed_msg);
+    if (r->prefetch.running)
+        return vs_prefetch_next(&r->prefetch);
     VsFetched *f = &r->fetched;
-    if (r->prefetch.running) {
-        f = vs_prefetch_next(&r->prefetch);
-    } else {
-        f->status = fetch_next(r, f);
-        if (f->status < 0)
-            snprintf(f->msg, sizeof(f->msg), "%s", vs_last_error());
-    }
-    int ret = f->status;
-    if (ret < 0) {
-        /* A failed reader stays failed, with the same message. */
-        r->failed = ret;
-        snprintf(r->failed_msg, sizeof(r->failed_msg), "%s", f->msg);
-        return vs_error(ret, "%s", f->msg);
-    }
-    if (ret == 0)
-        return 0;
-    if (dst && (ret = vs_backend_run(&r->prep, f->frame, r->src->info.rotation, dst)) < 0) {
-        if (r->prefetch.running)
-            vs_prefetch_release(&r->prefetch);
-        return ret;
-    }
+    f->status = fetch_next(r, f);
+    if (f->status < 0)
+        snprintf(f->msg, sizeof(f->msg), "%s", vs_last_error());
+    return f;
+}
+
+static void give_back(VsReader *r, VsFetched *f)
+{
+    if (r->prefetch.running)
+        vs_prefetch_release(&r->prefetch);
+    else
+        av_frame_unref(f->frame);
+}
+
+/* A failed reader stays failed, with the same message. */
+static int fail_with(VsReader *r, int code, const char *msg)
+{
+    r->failed = code;
+    snprintf(r->failed_msg, sizeof(r->failed_msg), "%s", msg);
+    return vs_error(code, "%s", msg);
+}
+
+static void set_info(VsFrameInfo *info, const VsFetched *f)
+{
     if (info) {
         info->index = f->index;
         info->target = f->target;
         info->pts = f->pts;
         info->clip = f->clip;
     }
-    if (r->prefetch.running)
-        vs_prefetch_release(&r->prefetch);
-    else
-        av_frame_unref(f->frame);
+}
+
+/* Vulkan: gather up to VS_READER_BATCH frames, preprocess them in one call
+ * (shared submissions, uploads overlapping the device's work) into the
+ * reader's own buffers, then hand them out one by one. An error met while
+ * gathering is reported after the frames before it. */
+static int fill_batch(VsReader *r)
+{
+    VsBatch *b = &r->batch;
+    const AVFrame *frames[VS_READER_BATCH];
+    int rotations[VS_READER_BATCH];
+    void *const *dst_sets[VS_READER_BATCH];
+    b->count = b->next = 0;
+    while (b->count < VS_READER_BATCH && !b->pending_status) {
+        VsFetched *f = take(r);
+        if (f->status <= 0) {
+            b->pending_status = f->status ? f->status : 1; /* 1: the end */
+            snprintf(b->pending_msg, sizeof(b->pending_msg), "%s", f->msg);
+            break;
+        }
+        int ret = av_frame_ref(b->frames[b->count], f->frame);
+        VsFetched copy = *f;
+        give_back(r, f);
+        if (ret < 0) {
+            b->pending_status = VS_ERR_NOMEM;
+            snprintf(b->pending_msg, sizeof(b->pending_msg), "%.480s: out of memory", r->src->info.path);
+            break;
+        }
+        b->info[b->count].index = copy.index;
+        b->info[b->count].target = copy.target;
+        b->info[b->count].pts = copy.pts;
+        b->info[b->count].clip = copy.clip;
+        b->count++;
+    }
+    for (int i = 0; i < b->count; i++) {
+        frames[i] = b->frames[i];
+        rotations[i] = r->src->info.rotation;
+        for (size_t v = 0; v < r->nviews; v++)
+            b->dsts[(size_t)i * r->nviews + v] = b->out[v] + (size_t)i * r->view_bytes[v];
+        dst_sets[i] = &b->dsts[(size_t)i * r->nviews];
+    }
+    int ret = b->count ? vs_backend_run_batch(&r->prep, frames, rotations, (size_t)b->count, dst_sets) : 0;
+    for (int i = 0; i < b->count; i++)
+        av_frame_unref(b->frames[i]);
+    if (ret < 0)
+        return fail_with(r, ret, vs_last_error());
+    return 0;
+}
+
+static int next_batched(VsReader *r, void *const *dst, VsFrameInfo *info)
+{
+    VsBatch *b = &r->batch;
+    if (b->next == b->count) {
+        if (b->pending_status) /* the end, or the error met while gathering */
+            return b->pending_status > 0 ? 0 : fail_with(r, b->pending_status, b->pending_msg);
+        int ret = fill_batch(r);
+        if (ret < 0)
+            return ret;
+        if (!b->count)
+            return b->pending_status > 0 ? 0 : fail_with(r, b->pending_status, b->pending_msg);
+    }
+    int i = b->next++;
+    for (size_t v = 0; v < r->nviews; v++)
+        if (dst[v])
+            memcpy(dst[v], b->out[v] + (size_t)i * r->view_bytes[v], r->view_bytes[v]);
+    if (info)
+        *info = b->info[i];
+    return 1;
+}
+
+int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
+{
+    if (!r)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
+    if (r->failed)
+        return vs_error(r->failed, "%s", r->failed_msg);
+    if (dst && r->batch.out)
+        return next_batched(r, dst, info);
+    VsFetched *f = take(r);
+    int ret = f->status;
+    if (ret < 0)
+        return fail_with(r, ret, f->msg);
+    if (ret == 0)
+        return 0;
+    if (dst && (ret = vs_backend_run(&r->prep, f->frame, r->src->info.rotation, dst)) < 0) {
+        give_back(r, f);
+        return ret;
+    }
+    set_info(info, f);
+    give_back(r, f);
     return 1;
 }
 
@@ -391,6 +480,39 @@ static int all_on_keyframes(const VsSource *src, const double *sorted, size_t n)
             return 0;
     }
     return 1;
+}
+
+/* Buffers for VS_READER_BATCH frames of every view: the Vulkan backend
+ * preprocesses frames in batches (next_batched). */
+static int batch_init(VsReader *r, const VsView *views, size_t nviews)
+{
+    VsBatch *b = &r->batch;
+    r->nviews = nviews;
+    if (!(r->view_bytes = calloc(nviews, sizeof(*r->view_bytes))) ||
+        !(b->out = calloc(nviews, sizeof(*b->out))) ||
+        !(b->dsts = calloc(nviews * VS_READER_BATCH, sizeof(*b->dsts))))
+        return VS_ERR_NOMEM;
+    for (size_t v = 0; v < nviews; v++) {
+        r->view_bytes[v] = vs_view_frame_bytes(&views[v]);
+        if (!(b->out[v] = malloc(r->view_bytes[v] * VS_READER_BATCH)))
+            return VS_ERR_NOMEM;
+    }
+    for (int i = 0; i < VS_READER_BATCH; i++)
+        if (!(b->frames[i] = av_frame_alloc()))
+            return VS_ERR_NOMEM;
+    return 0;
+}
+
+static void batch_free(VsReader *r)
+{
+    VsBatch *b = &r->batch;
+    for (size_t v = 0; b->out && v < r->nviews; v++)
+        free(b->out[v]);
+    free(b->out);
+    free(b->dsts);
+    free(r->view_bytes);
+    for (int i = 0; i < VS_READER_BATCH; i++)
+        av_frame_free(&b->frames[i]);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -451,6 +573,8 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
     r->keys_only = all_on_keyframes(src, r->sorted, r->n);
     if (nviews && (ret = vs_backend_open(&r->prep, views, nviews, settings)) < 0)
         goto fail;
+    if (nviews && r->prep.kind == VS_BACKEND_VULKAN && (ret = batch_init(r, views, nviews)) < 0)
+        goto fail;
     r->key_pts = r->key_dts = AV_NOPTS_VALUE;
     r->at_start = 1;
     if (src->used && (ret = seek_to_start(r)) < 0)
@@ -478,6 +602,7 @@ void vs_reader_close(VsReader **pr)
         return;
     VsReader *r = *pr;
     vs_prefetch_stop(&r->prefetch);
+    batch_free(r);
     vs_backend_close(&r->prep);
     av_frame_free(&r->fetched.frame);
     av_packet_free(&r->pkt);

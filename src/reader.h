@@ -17,6 +17,20 @@
 /* Damaged frames tolerated in one reader before giving up on the file. */
 #define MAX_DECODE_ERRORS 1000
 
+/* Frames the Vulkan backend preprocesses per call: twice its batch of 8, so
+ * that uploads of one half overlap the device's work on the other. */
+#define VS_READER_BATCH 16
+
+typedef struct VsBatch {
+    AVFrame *frames[VS_READER_BATCH];  /* references held while the batch runs */
+    VsFrameInfo info[VS_READER_BATCH];
+    uint8_t **out;       /* per view: VS_READER_BATCH tensors (NULL: no batching) */
+    void **dsts;         /* [frame * nviews + view] pointers into out */
+    int count, next;     /* tensors in out, and the next to hand out */
+    int pending_status;  /* met while gathering: 1 the end, < 0 an error */
+    char pending_msg[512];
+} VsBatch;
+
 struct VsReader {
     VsSource *src;
     VsBackend prep;
@@ -44,6 +58,9 @@ struct VsReader {
     int keys_only;       /* every target is a keyframe: decode nothing else */
     VsPrefetch prefetch; /* decoding ahead on its own thread (when running) */
     VsFetched fetched;   /* the frame in hand without prefetching */
+    VsBatch batch;       /* Vulkan: tensors preprocessed ahead, handed out in order */
+    size_t nviews;
+    size_t *view_bytes;
     int failed;          /* the error that ended the reader */
     char failed_msg[512];
 };

@@ -34,12 +34,17 @@ try:
     cases = [["--preset", "siglip-384,clip-336,internvideo2-224", "--dtype", "f16"],
              ["--preset", "clip-336", "--dtype", "f32", "--layout", "thwc"],
              ["--preset", "internvideo2-224", "--dtype", "bf16"],
-             ["--size", "50x31", "--resize", "pad", "--filter", "lanczos", "--dtype", "u8"]]
+             ["--size", "50x31", "--resize", "pad", "--filter", "lanczos", "--dtype", "u8"],
+             # more frames than the reader's Vulkan batch of 16 (a full batch, then a partial one),
+             # out of order and repeated
+             ["--size", "40x30", "--dtype", "u8", "--strategy",
+              "timestamps:" + ",".join(str(round(1.9 - 0.1 * k, 2)) for k in range(20)) + ",0.5,0.5,1.7"]]
     for i, opts in enumerate(cases):
         outs = {}
         for backend in ("cpu", "vulkan"):
             out = os.path.join(tmp, f"{i}-{backend}")
-            r = run("extract", video, "-o", out, "--strategy", "fps:3", "--backend", backend, *opts)
+            strategy = [] if "--strategy" in opts else ["--strategy", "fps:3"]
+            r = run("extract", video, "-o", out, *strategy, "--backend", backend, *opts)
             if r.returncode != 0:
                 failures.append(f"{backend} {opts}: exit {r.returncode}: {r.stderr.strip()}")
             elif f"{backend} backend" not in r.stderr:
