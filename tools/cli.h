@@ -21,6 +21,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 int cmd_ablate(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 /* Print "vsample: <message>" on one line and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,8 +1,7 @@
 /* vsample extract VIDEO... -o DIR: plan, fetch and preprocess each video into
  * safetensors shards. One bad video never stops the others; the exit code says
  * whether any failed. */
-#include "view_options.h"
-#include "vsample/shard.h"
+#include "extract.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -17,21 +16,6 @@ static void on_signal(int sig)
     (void)sig;
     interrupted = 1;
 }
-
-typedef struct Extract {
-    PlanOptions plan;
-    ViewOptions view_opts;
-    VsView views[MAX_VIEWS];
-    size_t nviews;
-    const char *out_dir;
-    VsShardSettings shard;
-    VsReaderSettings reader;
-    int quiet, progress;
-    char **keys;
-    size_t nkeys;
-    int64_t frames_written, frames_decoded;
-    int backend_used; /* VS_BACKEND_CPU / VULKAN, of the last reader */
-} Extract;
 
 static double now(void)
 {
@@ -142,7 +126,7 @@ static int out_of_memory(const char *path)
 }
 
 /* One video into the writer. Returns 0, or an exit code (error reported). */
-static int extract_one(Extract *x, VsShardWriter *w, const char *path)
+int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *key)
 {
     VsSource *src = NULL;
     VsPlan *plan = NULL;
@@ -150,9 +134,6 @@ static int extract_one(Extract *x, VsShardWriter *w, const char *path)
     void *bufs[MAX_VIEWS] = {0};
     char *meta = NULL;
     int code = EXIT_OK, began = 0, ret;
-    const char *key = make_key(x, path);
-    if (!key)
-        return out_of_memory(path);
 
     /* Views sized per video (smart resize) and the frame count padded to the
      * views' multiple by repeating the last frame (Qwen2-VL's even T). */
@@ -244,13 +225,92 @@ done:
     return code;
 }
 
+void extract_defaults(Extract *x)
+{
+    memset(x, 0, sizeof(*x));
+    plan_options_default(&x->plan);
+    view_options_default(&x->view_opts);
+    vs_shard_default_settings(&x->shard);
+    vs_reader_default_settings(&x->reader);
+    x->reader.backend = VS_BACKEND_AUTO;
+}
+
+int extract_option(Extract *x, int argc, char **argv, int *pi)
+{
+    int r = plan_option(&x->plan, argc, argv, pi);
+    if (!r)
+        r = view_option(&x->view_opts, argc, argv, pi);
+    if (r)
+        return r < 0 ? EXIT_USAGE : 1;
+    int i = *pi;
+    const char *a = argv[i];
+    if (!strcmp(a, "--shard-size")) {
+        int64_t n;
+        if (i + 1 >= argc)
+            return usage_error("--shard-size needs a value");
+        if (parse_int64(a, argv[++i], 1, INT64_MAX, &n) < 0)
+            return EXIT_USAGE;
+        x->shard.shard_size = (uint64_t)n;
+    } else if (!strcmp(a, "--backend")) {
+        static const char *const names[] = {"cpu", "auto", "vulkan"};
+        if (i + 1 >= argc)
+            return usage_error("--backend needs a value");
+        const char *v = argv[++i];
+        int k = -1;
+        for (int j = 0; j < 3; j++)
+            if (!strcmp(v, names[j]))
+                k = j;
+        if (k < 0)
+            return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v);
+        x->reader.backend = k;
+    } else if (!strcmp(a, "--gpu")) {
+        int64_t n;
+        if (i + 1 >= argc)
+            return usage_error("--gpu needs a device index");
+        if (parse_int64(a, argv[++i], 0, 64, &n) < 0)
+            return EXIT_USAGE;
+        x->reader.gpu = (int)n;
+        if (x->reader.backend == VS_BACKEND_AUTO)
+            x->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
+    } else if (!strcmp(a, "--prefetch")) {
+        int64_t n;
+        if (i + 1 >= argc)
+            return usage_error("--prefetch needs a value");
+        if (parse_int64(a, argv[++i], 0, 8, &n) < 0)
+            return EXIT_USAGE;
+        x->reader.prefetch = n ? (int)n : -1;
+    } else if (!strcmp(a, "--seek")) {
+        if (i + 1 >= argc)
+            return usage_error("--seek needs a value");
+        const char *v = argv[++i];
+        if (!strcmp(v, "exact"))
+            x->reader.seek = VS_SEEK_EXACT;
+        else if (!strcmp(v, "approximate"))
+            x->reader.seek = VS_SEEK_APPROXIMATE;
+        else
+            return usage_error("--seek: unknown value '%s' (expected exact or approximate)", v);
+    } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+        x->quiet = 1;
+    } else {
+        return 0;
+    }
+    *pi = i;
+    return 1;
+}
+
+int extract_check_options(Extract *x)
+{
+    if (vs_backend_available(x->reader.backend, x->reader.gpu) < 0)
+        return usage_error("--backend: %s", vs_last_error());
+    int code = view_options_build(&x->view_opts, x->views, MAX_VIEWS, &x->nviews);
+    return code ? code : check_plan_options(&x->plan);
+}
+
 static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ninputs)
 {
     for (int i = 1; i < argc; i++) {
-        int r = plan_option(&x->plan, argc, argv, &i);
-        if (!r)
-            r = view_option(&x->view_opts, argc, argv, &i);
-        if (r < 0)
+        int r = extract_option(x, argc, argv, &i);
+        if (r == EXIT_USAGE)
             return EXIT_USAGE;
         if (r)
             continue;
@@ -259,53 +319,6 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
             if (i + 1 >= argc)
                 return usage_error("%s needs a directory", a);
             x->out_dir = argv[++i];
-        } else if (!strcmp(a, "--shard-size")) {
-            int64_t n;
-            if (i + 1 >= argc)
-                return usage_error("--shard-size needs a value");
-            if (parse_int64(a, argv[++i], 1, INT64_MAX, &n) < 0)
-                return EXIT_USAGE;
-            x->shard.shard_size = (uint64_t)n;
-        } else if (!strcmp(a, "--backend")) {
-            static const char *const names[] = {"cpu", "auto", "vulkan"};
-            if (i + 1 >= argc)
-                return usage_error("--backend needs a value");
-            const char *v = argv[++i];
-            int k = -1;
-            for (int j = 0; j < 3; j++)
-                if (!strcmp(v, names[j]))
-                    k = j;
-            if (k < 0)
-                return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v);
-            x->reader.backend = k;
-        } else if (!strcmp(a, "--gpu")) {
-            int64_t n;
-            if (i + 1 >= argc)
-                return usage_error("--gpu needs a device index");
-            if (parse_int64(a, argv[++i], 0, 64, &n) < 0)
-                return EXIT_USAGE;
-            x->reader.gpu = (int)n;
-            if (x->reader.backend == VS_BACKEND_AUTO)
-                x->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
-        } else if (!strcmp(a, "--prefetch")) {
-            int64_t n;
-            if (i + 1 >= argc)
-                return usage_error("--prefetch needs a value");
-            if (parse_int64(a, argv[++i], 0, 8, &n) < 0)
-                return EXIT_USAGE;
-            x->reader.prefetch = n ? (int)n : -1;
-        } else if (!strcmp(a, "--seek")) {
-            if (i + 1 >= argc)
-                return usage_error("--seek needs a value");
-            const char *v = argv[++i];
-            if (!strcmp(v, "exact"))
-                x->reader.seek = VS_SEEK_EXACT;
-            else if (!strcmp(v, "approximate"))
-                x->reader.seek = VS_SEEK_APPROXIMATE;
-            else
-                return usage_error("--seek: unknown value '%s' (expected exact or approximate)", v);
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            x->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("extract: unknown option %s", a);
         } else {
@@ -316,21 +329,13 @@ static int parse_args(Extract *x, int argc, char **argv, char ***inputs, int *ni
         return usage_error("extract: no VIDEO given");
     if (!x->out_dir)
         return usage_error("extract: missing -o DIR");
-    if (vs_backend_available(x->reader.backend, x->reader.gpu) < 0)
-        return usage_error("--backend: %s", vs_last_error());
-    int code = view_options_build(&x->view_opts, x->views, MAX_VIEWS, &x->nviews);
-    return code ? code : check_plan_options(&x->plan);
+    return extract_check_options(x);
 }
 
 int cmd_extract(int argc, char **argv)
 {
     Extract x;
-    memset(&x, 0, sizeof(x));
-    plan_options_default(&x.plan);
-    view_options_default(&x.view_opts);
-    vs_shard_default_settings(&x.shard);
-    vs_reader_default_settings(&x.reader);
-    x.reader.backend = VS_BACKEND_AUTO;
+    extract_defaults(&x);
     char **inputs = calloc((size_t)argc, sizeof(*inputs));
     int ninputs = 0, code = EXIT_OK;
     if (!inputs)
@@ -354,7 +359,8 @@ int cmd_extract(int argc, char **argv)
     }
     int failed = 0;
     for (int i = 0; i < ninputs; i++) {
-        int r = extract_one(&x, w, inputs[i]);
+        const char *key = make_key(&x, inputs[i]);
+        int r = key ? extract_sample(&x, w, inputs[i], key) : out_of_memory(inputs[i]);
         if (r == EXIT_OUTPUT || r == EXIT_INTERRUPTED || r == EXIT_INTERNAL || r == EXIT_USAGE) {
             if (r == EXIT_INTERRUPTED)
                 fprintf(stderr, "vsample: interrupted; temporary files removed\n");

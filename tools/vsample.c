@@ -14,6 +14,10 @@ static const char usage[] =
     "  ablate VIDEO... --strategies \"S1;S2;...\" -o DIR [options]\n"
     "                                     strategies side by side: report.md/.csv/.json,\n"
     "                                     a timeline per video, a contact sheet per strategy\n"
+    "  batch MANIFEST -o DIR [options]    every video of a manifest (paths, or JSONL with path,\n"
+    "                                     key, start, end, strategy) into DIR, in parallel,\n"
+    "                                     resumable; partitions for many machines\n"
+    "  batch --merge-index DIR            rebuild DIR/index.json and errors.jsonl from DIR\n"
     "\n"
     "plan options:\n"
     "  -s, --strategy S    fps:F[,jitter] | uniform:N[,jitter] | clips:C,F,FPS | keyframes |\n"
@@ -55,6 +59,14 @@ static const char usage[] =
     "  --thumb WIDTH       contact sheet thumbnail width (default 160)\n"
     "  -q, --quiet         no summary on stderr\n"
     "\n"
+    "batch options (and the extract options, as defaults of every entry):\n"
+    "  -o, --output DIR    samples/KEY/, index.json, errors.jsonl (docs/SCALE.md)\n"
+    "  -j, --jobs N        videos at once, each in a worker process (default: the cores;\n"
+    "                      --threads then defaults to cores / jobs decoder threads each)\n"
+    "  --shard-index I --num-shards K  do the entries whose key hashes to I mod K\n"
+    "                      (default from SLURM_ARRAY_TASK_ID/COUNT, or JOB_COMPLETION_INDEX\n"
+    "                      with VSAMPLE_NUM_SHARDS); exit 3 when any video failed\n"
+    "\n"
     "exit codes: 0 ok, 1 internal error, 2 bad command line, 3 an input could not be read\n"
     "as a video (the others are still written), 4 the output could not be written,\n"
     "130 interrupted.\n";
@@ -82,5 +94,7 @@ int main(int argc, char **argv)
         return cmd_preview(argc - 1, argv + 1);
     if (!strcmp(cmd, "ablate"))
         return cmd_ablate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "batch"))
+        return cmd_batch(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -104,4 +104,22 @@ with tempdir() as tmp:
     with open(os.path.join(bad, "index.json"), "w") as f:
         f.write("{\"samples\": ")
     expect_error(lambda: vsample.open_shards(bad), vsample.VS_ERR_INVALID_DATA, "index.json")
+
+    # shards in a subdirectory (vsample batch: samples/KEY/shard-*.safetensors) are read; a path
+    # leaving the directory is refused
+    nested = os.path.join(tmp, "nested")
+    shutil.copytree(whole_dir, nested)
+    os.makedirs(os.path.join(nested, "samples", "a"))
+    with open(os.path.join(nested, "index.json")) as f:
+        index = f.read()
+    for name in os.listdir(nested):
+        if name.endswith(".safetensors"):
+            os.rename(os.path.join(nested, name), os.path.join(nested, "samples", "a", name))
+            index = index.replace(f'"{name}"', f'"samples/a/{name}"')
+    with open(os.path.join(nested, "index.json"), "w") as f:
+        f.write(index)
+    expect(vsample.open_shards(nested)["a"]["siglip-384"].tobytes() == px.tobytes(), "nested shard paths")
+    with open(os.path.join(nested, "index.json"), "w") as f:
+        f.write(index.replace('"samples/a/', '"../a/'))
+    expect_error(lambda: vsample.open_shards(nested)["a"]["siglip-384"], vsample.VS_ERR_INVALID_DATA, "index.json")
 print("ok: open_shards matches st_reader on split and whole samples, zero copy where one shard holds a sample")

@@ -196,8 +196,11 @@ class Shards:
     def _file(self, name):
         f = self._open.get(name)
         if f is None:
-            if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
-                raise _bad(os.path.join(self.directory, "index.json"), f"shard name {name!r} is not a file name")
+            # a relative path inside the directory (batch outputs use samples/KEY/shard-*.safetensors)
+            if (not isinstance(name, str) or name.startswith("/") or "\\" in name
+                    or any(p in ("", ".", "..") for p in name.split("/"))):
+                raise _bad(os.path.join(self.directory, "index.json"),
+                           f"shard name {name!r} is not a path inside the directory")
             f = self._open[name] = _ShardFile(os.path.join(self.directory, name))
         return f
 
