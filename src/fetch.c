@@ -28,7 +28,12 @@ int vs_reader_backend(const VsReader *r)
 
 int64_t vs_reader_frames_decoded(const VsReader *r)
 {
-    return r ? r->decoded : 0;
+    if (!r)
+        return 0;
+    int64_t n = r->decoded;
+    for (size_t i = 0; i < r->nchildren; i++)
+        n += r->children[i]->decoded;
+    return n;
 }
 
 /* Frames per second from the stream info (kept from the first open: a reopened
@@ -339,6 +344,15 @@ static int fetch_next(void *opaque, VsFetched *out)
  * thread or fetched here; give_back() when done with its frame. */
 static VsFetched *take(VsReader *r)
 {
+    if (r->nchildren) { /* the child decoding this stretch has it next in its queue */
+        if (r->pos >= r->n) {
+            r->fetched.status = 0;
+            return &r->fetched;
+        }
+        VsFetched *f = vs_prefetch_next(&r->children[r->child_of[r->pos]]->prefetch);
+        f->index = r->pos; /* the child counts in its own stretch */
+        return f;
+    }
     if (r->prefetch.running)
         return vs_prefetch_next(&r->prefetch);
     VsFetched *f = &r->fetched;
@@ -350,6 +364,11 @@ static VsFetched *take(VsReader *r)
 
 static void give_back(VsReader *r, VsFetched *f)
 {
+    if (r->nchildren) {
+        if (f->status > 0)
+            vs_prefetch_release(&r->children[r->child_of[r->pos++]]->prefetch);
+        return;
+    }
     if (r->prefetch.running)
         vs_prefetch_release(&r->prefetch);
     else
@@ -526,13 +545,23 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
 {
     if (!out || !src || !plan || (nviews && !views))
         return vs_error(VS_ERR_INVALID_ARG, "vs_reader_open: NULL argument");
+    if (settings && (settings->prefetch > VS_PREFETCH_USER_MAX || settings->segments < 0))
+        return vs_error(VS_ERR_INVALID_ARG, "%s: prefetch %d (at most %d) or segments %d out of range",
+                        src->info.path, settings->prefetch, VS_PREFETCH_USER_MAX, settings->segments);
+    return vs_reader_open_times(out, src, vs_plan_times(plan), vs_plan_clips(plan), vs_plan_count(plan),
+                                views, nviews, settings, 1);
+}
+
+int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, const int32_t *clips, size_t n,
+                         const VsView *views, size_t nviews, const VsReaderSettings *settings, int may_split)
+{
     *out = NULL;
     VsReader *r = calloc(1, sizeof(*r));
     if (!r)
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
     int ret = VS_ERR_NOMEM;
     r->src = src;
-    r->n = vs_plan_count(plan);
+    r->n = n;
     r->times = malloc((r->n ? r->n : 1) * sizeof(*r->times));
     r->pkt = av_packet_alloc();
     r->prev = av_frame_alloc();
@@ -540,16 +569,16 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
     r->fetched.frame = av_frame_alloc();
     if (!r->times || !r->pkt || !r->prev || !r->next || !r->fetched.frame)
         goto fail;
-    memcpy(r->times, vs_plan_times(plan), r->n * sizeof(*r->times));
+    memcpy(r->times, times, r->n * sizeof(*r->times));
     if (!(r->sorted = malloc((r->n ? r->n : 1) * sizeof(*r->sorted))) || vs_lookahead_init(&r->la) < 0)
         goto fail;
     memcpy(r->sorted, r->times, r->n * sizeof(*r->sorted));
     qsort(r->sorted, r->n, sizeof(*r->sorted), cmp_double);
-    if (vs_plan_clips(plan)) {
+    if (clips) {
         r->clips = malloc((r->n ? r->n : 1) * sizeof(*r->clips));
         if (!r->clips)
             goto fail;
-        memcpy(r->clips, vs_plan_clips(plan), r->n * sizeof(*r->clips));
+        memcpy(r->clips, clips, r->n * sizeof(*r->clips));
     }
     for (size_t i = 0; i < nviews; i++) {
         if ((ret = vs_view_validate(&views[i])) < 0)
@@ -577,6 +606,14 @@ int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsVi
         goto fail;
     r->key_pts = r->key_dts = AV_NOPTS_VALUE;
     r->at_start = 1;
+    /* A sorted plan over an indexed video: stretches of it decoded by
+     * independent decoders at once (fetch_parallel.c). */
+    if (may_split && (ret = vs_reader_split(r, settings)) < 0)
+        goto fail;
+    if (r->nchildren) {
+        *out = r;
+        return 0;
+    }
     if (src->used && (ret = seek_to_start(r)) < 0)
         goto fail;
     src->used = 1;
@@ -602,6 +639,7 @@ void vs_reader_close(VsReader **pr)
         return;
     VsReader *r = *pr;
     vs_prefetch_stop(&r->prefetch);
+    vs_reader_close_children(r);
     batch_free(r);
     vs_backend_close(&r->prep);
     av_frame_free(&r->fetched.frame);

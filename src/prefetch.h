@@ -21,7 +21,7 @@ typedef struct VsFetched {
 /* Fill *out: returns 1 (a frame), 0 (the end) or a negative VS_ERR_*. */
 typedef int (*VsProduceFn)(void *opaque, VsFetched *out);
 
-#define VS_PREFETCH_MAX 8
+#define VS_PREFETCH_MAX 64
 
 typedef struct VsPrefetch {
     pthread_t thread;

@@ -194,6 +194,8 @@ static int run(Batch *b, const Args *a)
     b->jobs = a->has_jobs ? (int)a->jobs : b->cores;
     if (!b->x.plan.threads) /* the cores shared among the workers' decoders */
         b->x.plan.threads = b->cores / b->jobs > 1 ? b->cores / b->jobs : 1;
+    if (!b->x.reader.segments) /* the same for split plans: workers x segments <= cores */
+        b->x.reader.segments = b->cores / b->jobs > 1 ? b->cores / b->jobs : 1;
     b->state = calloc(b->m.n + 1, 1);
     b->error = calloc(b->m.n + 1, sizeof(*b->error));
     b->error_code = calloc(b->m.n + 1, sizeof(*b->error_code));

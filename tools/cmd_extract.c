@@ -279,6 +279,13 @@ int extract_option(Extract *x, int argc, char **argv, int *pi)
         if (parse_int64(a, argv[++i], 0, 8, &n) < 0)
             return EXIT_USAGE;
         x->reader.prefetch = n ? (int)n : -1;
+    } else if (!strcmp(a, "--segments")) {
+        int64_t n;
+        if (i + 1 >= argc)
+            return usage_error("--segments needs a value");
+        if (parse_int64(a, argv[++i], 1, 4, &n) < 0)
+            return EXIT_USAGE;
+        x->reader.segments = (int)n;
     } else if (!strcmp(a, "--seek")) {
         if (i + 1 >= argc)
             return usage_error("--seek needs a value");

@@ -40,6 +40,8 @@ static const char usage[] =
     "                      one, else the CPU (auto, the default); --gpu N picks device N\n"
     "  --prefetch N        frames decoded ahead on a second thread while the last ones\n"
     "                      are preprocessed and written (default 3; 0: no thread)\n"
+    "  --segments N        decoders at once on stretches of a sorted plan (default: one\n"
+    "                      per core, at most 4; 1: one decoder)\n"
     "  --seek exact|approximate        exact (default): the frame displayed at each time;\n"
     "                      approximate: the nearest frame already decoded or keyframe\n"
     "  -q, --quiet         no progress or summary on stderr\n"

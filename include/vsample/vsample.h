@@ -316,7 +316,11 @@ typedef struct VsReaderSettings {
     int prefetch;    ///< frames decoded ahead on a thread of the reader while the caller
                      ///< preprocesses and writes (default 0 = 3; -1 = no thread: decode
                      ///< inside vs_reader_next; at most 8)
-    uint8_t reserved[52];
+    int segments;    ///< decoders working at once on consecutive stretches of a plan whose
+                     ///< times only grow, in a video with a keyframe index, each with its
+                     ///< own open of the file (default 0 = one per core, at most 4, where
+                     ///< the plan has at least 16 times; 1 = one decoder)
+    uint8_t reserved[48];
 } VsReaderSettings;
 
 typedef struct VsFrameInfo {

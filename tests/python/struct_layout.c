@@ -57,7 +57,8 @@ int main(void)
 
     BEGIN(VsReaderSettings);
     FIELD(VsReaderSettings, backend); FIELD(VsReaderSettings, gpu); FIELD(VsReaderSettings, seek);
-    FIELD(VsReaderSettings, prefetch); FIELD(VsReaderSettings, reserved);
+    FIELD(VsReaderSettings, prefetch); FIELD(VsReaderSettings, segments);
+    FIELD(VsReaderSettings, reserved);
     END();
 
     BEGIN(VsFrameInfo);

@@ -101,7 +101,8 @@ class VsReaderSettings(Structure):
         ("gpu", c_int),
         ("seek", c_int),
         ("prefetch", c_int),
-        ("reserved", c_uint8 * 52),
+        ("segments", c_int),
+        ("reserved", c_uint8 * 48),
     ]
 
 

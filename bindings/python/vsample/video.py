@@ -153,7 +153,7 @@ def plan(path, strategy="fps:2", start=None, end=None, min_frames=None, max_fram
 
 def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="tchw", seek="exact",
          backend="cpu", *, start=None, end=None, min_frames=None, max_frames=None, seed=0, size=None,
-         resize=None, filter=None, mean=None, std=None, gpu=0, prefetch=None, threads=0, pad=True):
+         resize=None, filter=None, mean=None, std=None, gpu=0, prefetch=None, segments=0, threads=0, pad=True):
     """Frames of a video at a strategy's times, preprocessed for a vision encoder.
 
     Returns (pixels, pts, target): pixels an ndarray [T, 3, H, W] (layout "tchw") or
@@ -181,8 +181,9 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     seek: "exact" (the frame displayed at each time) or "approximate" (the nearest
     frame without decoding past a keyframe). backend: "cpu" (default), "vulkan" (on
     device gpu) or "auto". prefetch: frames decoded ahead on a thread of the reader
-    (None: the library's default of 3; 0: no thread). threads: decoder threads (0:
-    one per core). start, end, min_frames, max_frames, seed: as plan().
+    (None: the library's default of 3; 0: no thread). segments: decoders at once on
+    stretches of a sorted plan (0: one per core, at most 4; 1: one). threads:
+    decoder threads (0: one per core). start, end, min_frames, max_frames, seed: as plan().
     Raises vsample.Error with the library's message; the GIL is released while the
     library decodes, so several Python threads can load at once.
     """
@@ -194,6 +195,10 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     rs.backend = _views._choice("backend", backend, _BACKEND)
     rs.gpu = int(gpu)
     rs.seek = _views._choice("seek", seek, _SEEK)
+    segments = int(segments)
+    if not 0 <= segments <= 4:
+        raise Error(VS_ERR_INVALID_ARG, f"segments: {segments} is out of range [0, 4]")
+    rs.segments = segments
     if prefetch is not None:
         prefetch = int(prefetch)
         if not 0 <= prefetch <= 8:

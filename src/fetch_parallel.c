@@ -1,0 +1,139 @@
+/* fetch, split across decoders: a plan whose times only grow is cut at
+ * keyframes into stretches, dealt round-robin to child readers that each open
+ * the file again and decode single-threaded on their own prefetch thread; the
+ * parent takes the frames back in plan order.
+ *
+ * Why: on 2 cores one decoder with 2 frame threads kept ~1.1 cores busy on
+ * fps:2 (sparse targets, most frames skipped), while two independent decoders
+ * on the two halves of the same plan kept both busy: 6.1 s -> 3.9 s on a
+ * 10-minute 640x360 H.264 (docs/PERFORMANCE.md). Each child is an exact
+ * reader on its own, so where the cuts fall changes the cost, never the
+ * frames. */
+#include "reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_CHILDREN 4
+/* Decoded frames one child may hold queued, in bytes (96 MiB: 64 frames of
+ * 640x360, 32 of 1080p, 8 of 4K). */
+#define QUEUE_BYTES ((size_t)96 << 20)
+/* Below this many times a split is not worth the extra opens. */
+#define MIN_TIMES 16
+
+static int times_grow(const double *t, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (t[i] < t[i - 1])
+            return 0;
+    return 1;
+}
+
+/* Is there a keyframe after a and at or before b? Then a decoder starting at
+ * b seeks to it and needs nothing before a. Index times are decode times,
+ * never later than the keyframe is shown. */
+static int key_between(const VsSource *src, double a, double b)
+{
+    int k = av_index_search_timestamp(src->st, vs_source_sec_to_ts(src, b), AVSEEK_FLAG_BACKWARD);
+    const AVIndexEntry *e = k >= 0 ? avformat_index_get_entry(src->st, k) : NULL;
+    return e && vs_source_ts_to_sec(src, e->timestamp) > a;
+}
+
+/* Cut points: stretch s is [cut[s], cut[s + 1]). Returns the stretch count. */
+static size_t cut_stretches(const VsReader *r, size_t want, size_t *cut, size_t max_cuts)
+{
+    size_t n = 0, since = 0;
+    cut[n++] = 0;
+    for (size_t i = 1; i < r->n && n < max_cuts; i++)
+        if (++since >= want && key_between(r->src, r->times[i - 1], r->times[i]))
+            cut[n++] = i, since = 0;
+    cut[n] = r->n;
+    return n;
+}
+
+int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
+{
+    const VsSource *src = r->src;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t workers = settings && settings->segments ? (size_t)settings->segments : (size_t)(cores < 1 ? 1 : cores);
+    workers = workers > MAX_CHILDREN ? MAX_CHILDREN : workers;
+    if (workers < 2 || r->n < MIN_TIMES || r->approx || r->keys_only || !src->indexed || src->no_timestamps ||
+        (settings && settings->prefetch < 0) || !times_grow(r->times, r->n))
+        return 0;
+    /* Each child queues up to `depth` decoded frames (QUEUE_BYTES of them at
+     * most); stretches about that long let it decode its next one while the
+     * caller takes another child's. */
+    size_t frame = (size_t)src->info.coded_width * (size_t)src->info.coded_height * 3 / 2 *
+                   (src->info.bit_depth > 8 ? 2 : 1);
+    size_t depth = frame ? QUEUE_BYTES / frame : VS_PREFETCH_MAX;
+    depth = depth < 6 ? 6 : depth > VS_PREFETCH_MAX ? VS_PREFETCH_MAX : depth;
+    size_t want = r->n / (workers * 4), max_cuts = r->n;
+    want = want > depth - 2 ? depth - 2 : want < 4 ? 4 : want;
+    size_t *cut = malloc((max_cuts + 1) * sizeof(*cut));
+    if (!cut)
+        return VS_ERR_NOMEM;
+    size_t stretches = cut_stretches(r, want, cut, max_cuts), longest = 0;
+    if (stretches < 2) {
+        free(cut);
+        return 0;
+    }
+    workers = stretches < workers ? stretches : workers;
+    int ret = VS_ERR_NOMEM;
+    double *times = malloc(r->n * sizeof(*times));
+    int32_t *clips = r->clips ? malloc(r->n * sizeof(*clips)) : NULL;
+    r->child_of = malloc(r->n);
+    r->children = calloc(workers, sizeof(*r->children));
+    r->child_src = calloc(workers, sizeof(*r->child_src));
+    r->nchild_slots = workers;
+    if (!times || (r->clips && !clips) || !r->child_of || !r->children || !r->child_src)
+        goto done;
+    for (size_t s = 0; s < stretches; s++) {
+        size_t len = cut[s + 1] - cut[s];
+        longest = len > longest ? len : longest;
+        memset(r->child_of + cut[s], (int)(s % workers), len);
+    }
+    VsSourceSettings ss;
+    vs_source_default_settings(&ss);
+    ss.threads = 1; /* the children are the parallelism */
+    VsReaderSettings rs;
+    vs_reader_default_settings(&rs);
+    rs.prefetch = (int)(longest + 2 < depth ? longest + 2 : depth);
+    for (size_t c = 0; c < workers; c++) {
+        size_t m = 0;
+        for (size_t i = 0; i < r->n; i++)
+            if (r->child_of[i] == c) {
+                times[m] = r->times[i];
+                if (clips)
+                    clips[m] = r->clips[i];
+                m++;
+            }
+        if ((ret = vs_source_open(&r->child_src[c], src->info.path, &ss)) < 0 ||
+            (ret = vs_reader_open_times(&r->children[c], r->child_src[c], times, clips, m, NULL, 0, &rs, 0)) < 0)
+            goto done;
+        r->nchildren = c + 1;
+    }
+    ret = 0;
+done:
+    if (ret < 0)
+        vs_reader_close_children(r);
+    free(cut);
+    free(times);
+    free(clips);
+    return ret;
+}
+
+void vs_reader_close_children(VsReader *r)
+{
+    for (size_t c = 0; r->children && c < r->nchild_slots; c++)
+        vs_reader_close(&r->children[c]); /* before its source */
+    for (size_t c = 0; r->child_src && c < r->nchild_slots; c++)
+        vs_source_close(&r->child_src[c]);
+    free(r->children);
+    free(r->child_src);
+    free(r->child_of);
+    r->children = NULL;
+    r->child_src = NULL;
+    r->child_of = NULL;
+    r->nchildren = r->nchild_slots = 0;
+}
