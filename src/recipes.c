@@ -18,6 +18,7 @@
 #include "recipes.h"
 #include "internal.h"
 #include "recipe_loaders.h"
+#include "strategy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -214,23 +215,6 @@ int vs_recipe_parse(VsRecipe *r, const char *text, const char *shown)
     return 0;
 }
 
-/* Shortest %g text that reads back as exactly v, a plain form preferred to
- * an exponent one of the same length ("30", not "3e+01"), as strategy.c
- * prints numbers. */
-static void format_real(char *buf, size_t size, double v)
-{
-    char try[32];
-    int best = -1;
-    for (int prec = 1; prec <= 17; prec++) {
-        int len = snprintf(try, sizeof(try), "%.*g", prec, v);
-        if (strtod(try, NULL) != v || (best >= 0 && len >= best))
-            continue;
-        best = snprintf(buf, size, "%s", try);
-        if (!strchr(try, 'e'))
-            break;
-    }
-}
-
 size_t vs_recipe_canonical(const VsRecipe *r, char *buf, size_t size)
 {
     const Recipe *rc = &recipes[r->id];
@@ -239,7 +223,7 @@ size_t vs_recipe_canonical(const VsRecipe *r, char *buf, size_t size)
     for (int i = 0; i < rc->nparams; i++) {
         const Param *pm = &rc->params[i];
         if (pm->type == P_REAL)
-            format_real(value, sizeof(value), r->p[i]);
+            vs_format_double(value, sizeof(value), r->p[i]);
         else if (pm->type == P_ENUM)
             snprintf(value, sizeof(value), "%s", pm->words[(int)r->p[i]]);
         else

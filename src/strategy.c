@@ -253,7 +253,7 @@ void vs_strategy_clear(VsStrategy *st)
 /* Shortest %g form that reads back as exactly v (at most 17 digits). The
  * fewest digits can still be the longer text ("1e+01" for 10), so exponent
  * forms go on to look for a plain one. */
-static int format_double(char *buf, size_t size, double v)
+int vs_format_double(char *buf, size_t size, double v)
 {
     char try[32];
     int best = -1;
@@ -277,7 +277,7 @@ static size_t format_timestamps(char *buf, const VsStrategy *st)
     if (buf)
         memcpy(buf, "timestamps:", len);
     for (size_t i = 0; i < st->n_times; i++) {
-        int n = format_double(num, sizeof(num), st->times[i]);
+        int n = vs_format_double(num, sizeof(num), st->times[i]);
         if (buf) {
             if (i)
                 buf[len] = ',';
@@ -296,14 +296,14 @@ static char *canonical(const VsStrategy *st)
     const char *jitter = st->jitter ? ",jitter" : "";
     switch (st->kind) {
     case VS_STRATEGY_FPS:
-        format_double(num, sizeof(num), st->rate);
+        vs_format_double(num, sizeof(num), st->rate);
         snprintf(short_buf, sizeof(short_buf), "fps:%s%s", num, jitter);
         break;
     case VS_STRATEGY_UNIFORM:
         snprintf(short_buf, sizeof(short_buf), "uniform:%" PRId64 "%s", st->count, jitter);
         break;
     case VS_STRATEGY_CLIPS:
-        format_double(num, sizeof(num), st->rate);
+        vs_format_double(num, sizeof(num), st->rate);
         snprintf(short_buf, sizeof(short_buf), "clips:%" PRId64 ",%" PRId64 ",%s", st->count, st->frames, num);
         break;
     case VS_STRATEGY_KEYFRAMES:

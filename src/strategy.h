@@ -46,4 +46,8 @@ char *vs_strategy_canonical(const VsStrategy *st);
  * can be megabytes long). */
 void vs_strategy_shorten(char *buf, size_t size, const char *text);
 
+/* Shortest %g text that reads back as exactly v, a plain form preferred to
+ * an exponent one of the same length; returns its length. */
+int vs_format_double(char *buf, size_t size, double v);
+
 #endif

@@ -6,6 +6,7 @@
 #ifndef VSAMPLE_ABLATE_H
 #define VSAMPLE_ABLATE_H
 
+#include "picture.h"
 #include "view_options.h"
 
 #include <signal.h>
@@ -103,6 +104,9 @@ int staging_open(Staging *s, const char *dir);     /* 0 or EXIT_OUTPUT (message 
 char *staging_path(Staging *s, const char *name);
 int staging_commit(Staging *s);                    /* 0 or EXIT_OUTPUT (message printed) */
 void staging_discard(Staging *s);                  /* remove all, and DIR when this run made it */
+/* Save a picture to path (DIR/name once committed): 0, EXIT_INTERRUPTED, or an
+ * exit code with the message printed. */
+int picture_save_staged(const AblateOptions *o, const Picture *pic, const char *path, const char *name, int type);
 
 /* ablate_measure.c: run every strategy on one video; 0, or an exit code for a
  * failure that ends the run (interrupt, internal error, output error). Input

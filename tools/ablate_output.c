@@ -6,6 +6,7 @@
 #include "ablate.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,15 @@ void staging_discard(Staging *s)
     free(s->stage);
     free(s->dir);
     memset(s, 0, sizeof(*s));
+}
+
+int picture_save_staged(const AblateOptions *o, const Picture *pic, const char *path, const char *name, int type)
+{
+    int ret = picture_save(pic, path, type, &ablate_interrupted);
+    if (ret >= 0)
+        return 0;
+    if (ret == -EINTR)
+        return EXIT_INTERRUPTED;
+    fprintf(stderr, "vsample: %s/%s: cannot write: %s\n", o->out_dir, name, strerror(-ret));
+    return ret == -ENOMEM ? EXIT_INTERNAL : EXIT_OUTPUT;
 }

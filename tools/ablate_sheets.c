@@ -69,7 +69,7 @@ static int write_sheet(const AblateOptions *o, Staging *st, VideoResult *v, size
     char header[1400], *name = NULL, *path = NULL;
     SheetLayout l;
     Picture pic = {0};
-    int code = 0, ret;
+    int code = 0;
     sheet_header(header, sizeof(header), v, r);
     if (sheet_layout(&l, r->frames, 0, t->w, t->h, v->duration, header, r->note) < 0) {
         if (asprintf(&r->sheet_note, "%zu frames do not fit one sheet", r->frames) < 0)
@@ -87,15 +87,8 @@ static int write_sheet(const AblateOptions *o, Staging *st, VideoResult *v, size
         if (j >= 0)
             sheet_put(&pic, &l, i, t->rgb + (size_t)j * (size_t)t->w * (size_t)t->h * 3, t->pts[j]);
     }
-    if ((ret = picture_save(&pic, path, PICTURE_JPEG, &ablate_interrupted)) < 0) {
-        if (ret == -EINTR) {
-            code = EXIT_INTERRUPTED;
-            goto done;
-        }
-        fprintf(stderr, "vsample: %s/%s: cannot write: %s\n", o->out_dir, name, strerror(-ret));
-        code = ret == -ENOMEM ? EXIT_INTERNAL : EXIT_OUTPUT;
+    if ((code = picture_save_staged(o, &pic, path, name, PICTURE_JPEG)) != 0)
         goto done;
-    }
     r->sheet = name;
     name = NULL;
 done:

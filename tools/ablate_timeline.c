@@ -143,7 +143,7 @@ int timeline_write(const AblateOptions *o, Staging *st, VideoResult *v)
     int width = axis_x + AXIS_W + RIGHT;
     Picture pic = {0};
     char *name = NULL, *path = NULL;
-    int code = 0, ret;
+    int code = 0;
     if (!(v->duration > 0))
         return 0;
     if (asprintf(&name, "%s-timeline.png", v->key) < 0 || !(path = staging_path(st, name)) ||
@@ -153,15 +153,8 @@ int timeline_write(const AblateOptions *o, Staging *st, VideoResult *v)
         goto done;
     }
     draw(&pic, o, v, axis_x, name_w, top);
-    if ((ret = picture_save(&pic, path, PICTURE_PNG, &ablate_interrupted)) < 0) {
-        if (ret == -EINTR) {
-            code = EXIT_INTERRUPTED;
-            goto done;
-        }
-        fprintf(stderr, "vsample: %s/%s: cannot write: %s\n", o->out_dir, name, strerror(-ret));
-        code = ret == -ENOMEM ? EXIT_INTERNAL : EXIT_OUTPUT;
+    if ((code = picture_save_staged(o, &pic, path, name, PICTURE_PNG)) != 0)
         goto done;
-    }
     v->timeline = name;
     name = NULL;
 done:
