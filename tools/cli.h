@@ -45,6 +45,9 @@ void plan_options_default(PlanOptions *o);
 /* If argv[*i] is a plan option, consume it (and its value): 1; not one: 0;
  * bad value: -1 (message printed). */
 int plan_option(PlanOptions *o, int argc, char **argv, int *i);
+/* --backend auto|vulkan|cpu and --gpu N into rs: 1 taken, 0 not ours, -1 a
+ * usage error (printed). */
+int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i);
 /* EXIT_OK, or EXIT_USAGE (message printed) when no video could satisfy the
  * strategy and trim options (tools/plan_check.c). */
 int check_plan_options(const PlanOptions *o);

@@ -139,3 +139,29 @@ int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan
         vs_source_close(src);
     return ret;
 }
+
+int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--backend") && strcmp(a, "--gpu"))
+        return 0;
+    if (*i + 1 >= argc)
+        return usage_error("%s needs a value", a), -1;
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--gpu")) {
+        int64_t n;
+        if (parse_int64(a, v, 0, 64, &n) < 0)
+            return -1;
+        rs->gpu = (int)n;
+        if (rs->backend == VS_BACKEND_AUTO)
+            rs->backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
+        return 1;
+    }
+    static const char *const names[] = {"cpu", "auto", "vulkan"}; /* enum VsBackendKind */
+    for (int k = 0; k < 3; k++)
+        if (!strcmp(v, names[k])) {
+            rs->backend = k;
+            return 1;
+        }
+    return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v), -1;
+}

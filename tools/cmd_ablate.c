@@ -114,30 +114,6 @@ static int parse_strategies(AblateOptions *o, const char *list, char **copy)
     return 0;
 }
 
-static int parse_backend(AblateOptions *o, int argc, char **argv, int *i)
-{
-    const char *a = argv[*i];
-    if (*i + 1 >= argc)
-        return usage_error("%s needs a value", a);
-    const char *v = argv[++*i];
-    if (!strcmp(a, "--gpu")) {
-        int64_t n;
-        if (parse_int64(a, v, 0, 64, &n) < 0)
-            return EXIT_USAGE;
-        o->reader.gpu = (int)n;
-        if (o->reader.backend == VS_BACKEND_AUTO)
-            o->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
-        return 0;
-    }
-    static const char *const names[] = {"cpu", "auto", "vulkan"};
-    for (int k = 0; k < 3; k++)
-        if (!strcmp(v, names[k])) {
-            o->reader.backend = k;
-            return 0;
-        }
-    return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v);
-}
-
 static int parse_args(AblateOptions *o, int argc, char **argv, char **inputs, int *ninputs, char **copy)
 {
     const char *list = NULL;
@@ -168,10 +144,9 @@ static int parse_args(AblateOptions *o, int argc, char **argv, char **inputs, in
                 o->thumb = (int)n;
             else
                 o->tokens_per_frame = n, o->tokens_given = 1;
-        } else if (!strcmp(a, "--backend") || !strcmp(a, "--gpu")) {
-            int code = parse_backend(o, argc, argv, &i);
-            if (code)
-                return code;
+        } else if ((r = backend_option(&o->reader, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {

@@ -240,6 +240,8 @@ int extract_option(Extract *x, int argc, char **argv, int *pi)
     int r = plan_option(&x->plan, argc, argv, pi);
     if (!r)
         r = view_option(&x->view_opts, argc, argv, pi);
+    if (!r)
+        r = backend_option(&x->reader, argc, argv, pi);
     if (r)
         return r < 0 ? EXIT_USAGE : 1;
     int i = *pi;
@@ -251,27 +253,6 @@ int extract_option(Extract *x, int argc, char **argv, int *pi)
         if (parse_int64(a, argv[++i], 1, INT64_MAX, &n) < 0)
             return EXIT_USAGE;
         x->shard.shard_size = (uint64_t)n;
-    } else if (!strcmp(a, "--backend")) {
-        static const char *const names[] = {"cpu", "auto", "vulkan"};
-        if (i + 1 >= argc)
-            return usage_error("--backend needs a value");
-        const char *v = argv[++i];
-        int k = -1;
-        for (int j = 0; j < 3; j++)
-            if (!strcmp(v, names[j]))
-                k = j;
-        if (k < 0)
-            return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v);
-        x->reader.backend = k;
-    } else if (!strcmp(a, "--gpu")) {
-        int64_t n;
-        if (i + 1 >= argc)
-            return usage_error("--gpu needs a device index");
-        if (parse_int64(a, argv[++i], 0, 64, &n) < 0)
-            return EXIT_USAGE;
-        x->reader.gpu = (int)n;
-        if (x->reader.backend == VS_BACKEND_AUTO)
-            x->reader.backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
     } else if (!strcmp(a, "--prefetch")) {
         int64_t n;
         if (i + 1 >= argc)

@@ -35,6 +35,7 @@ typedef struct Preview {
     int columns;       /* 0 = about a square grid */
     int thumb;         /* thumbnail width */
     int quiet;
+    VsReaderSettings reader; /* --backend / --gpu */
 } Preview;
 
 static const char *base_name(const char *path)
@@ -113,7 +114,7 @@ static int make_sheet(const Preview *o)
     view.filter = VS_FILTER_BICUBIC;
     view.dtype = VS_DTYPE_U8;
     view.layout = VS_LAYOUT_THWC;
-    if ((ret = vs_reader_open(&reader, src, plan, &view, 1, NULL)) < 0) {
+    if ((ret = vs_reader_open(&reader, src, plan, &view, 1, &o->reader)) < 0) {
         code = report_error(o->input, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;
     }
@@ -160,6 +161,8 @@ static int parse_args(Preview *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         int r = plan_option(&o->plan, argc, argv, &i);
+        if (!r)
+            r = backend_option(&o->reader, argc, argv, &i);
         if (r < 0)
             return EXIT_USAGE;
         if (r)
@@ -193,6 +196,8 @@ static int parse_args(Preview *o, int argc, char **argv)
         return usage_error("preview: missing -o sheet.png|sheet.jpg");
     if ((o->type = picture_type_for_path(o->output)) == PICTURE_UNKNOWN)
         return usage_error("%s: unknown picture type (expected .png, .jpg or .jpeg)", o->output);
+    if (vs_backend_available(o->reader.backend, o->reader.gpu) < 0)
+        return usage_error("--backend: %s", vs_last_error());
     return check_plan_options(&o->plan);
 }
 
@@ -201,6 +206,8 @@ int cmd_preview(int argc, char **argv)
     Preview o;
     memset(&o, 0, sizeof(o));
     plan_options_default(&o.plan);
+    vs_reader_default_settings(&o.reader);
+    o.reader.backend = VS_BACKEND_AUTO;
     o.plan.strategy = "uniform:16";
     o.thumb = 240;
     int code = parse_args(&o, argc, argv);

@@ -48,6 +48,7 @@ static const char usage[] =
     "\n"
     "preview options (and the plan options; default strategy uniform:16):\n"
     "  -o, --output SHEET  the picture: .png, .jpg or .jpeg\n"
+    "  --backend auto|vulkan|cpu, --gpu N  as extract\n"
     "  --columns N         thumbnails per row (default: about a square grid)\n"
     "  --thumb WIDTH       thumbnail width in pixels (default 240; height keeps the\n"
     "                      display aspect ratio, rotation applied)\n"

@@ -277,6 +277,8 @@ def case_errors(tmp):
         (["preview", video, "-o", os.path.join(out, "s.png"), "--thumb", "8"], 2, "--thumb"),
         (["preview", video, "-o", os.path.join(out, "s.png"), "--columns", "0"], 2, "--columns"),
         (["preview", video, "-o", os.path.join(out, "s.png"), "--bogus"], 2, "--bogus"),
+        (["preview", video, "-o", os.path.join(out, "s.png"), "--backend", "gpu"], 2, "--backend"),
+        (["preview", video, "-o", os.path.join(out, "s.png"), "--gpu", "63"], 2, "63"),
         (["preview", video], 2, "-o"),
         (["preview", "-o", os.path.join(out, "s.png")], 2, "VIDEO"),
         (["preview", video, video, "-o", os.path.join(out, "s.png")], 2, "one video"),
