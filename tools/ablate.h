@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <stdint.h>
 
-extern volatile sig_atomic_t ablate_interrupted;
 
 typedef struct AblateOptions {
     PlanOptions plan;       /* settings and threads; plan.strategy is unused */

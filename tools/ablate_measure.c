@@ -104,7 +104,7 @@ static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput
     while ((ret = vs_reader_next(rd, bufs, &fi)) == 1) {
         r->targets[fi.index] = fi.target;
         r->pts[fi.index] = fi.pts;
-        if (ablate_interrupted) {
+        if (cli_interrupted) {
             code = EXIT_INTERRUPTED;
             goto done;
         }
@@ -229,7 +229,7 @@ static int shared_thumbnails(const AblateOptions *o, VsSource *src, const VsPlan
             break;
         t->pts[fi.index] = fi.pts;
         next = fi.index + 1;
-        if (ablate_interrupted) {
+        if (cli_interrupted) {
             code = EXIT_INTERRUPTED;
             goto done;
         }
@@ -318,7 +318,7 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     }
     code = sheets_write(o, st, v, &thumbs);
 done:
-    if (!code && ablate_interrupted)
+    if (!code && cli_interrupted)
         code = EXIT_INTERRUPTED;
     thumbs_free(&thumbs);
     vs_source_close(&src);

@@ -124,7 +124,7 @@ void staging_discard(Staging *s)
 
 int picture_save_staged(const AblateOptions *o, const Picture *pic, const char *path, const char *name, int type)
 {
-    int ret = picture_save(pic, path, type, &ablate_interrupted);
+    int ret = picture_save(pic, path, type, &cli_interrupted);
     if (ret >= 0)
         return 0;
     if (ret == -EINTR)

@@ -4,6 +4,7 @@
 
 #include "vsample/vsample.h"
 
+#include <signal.h>
 #include <stdio.h>
 
 /* Exit codes (documented in README.md). */
@@ -48,6 +49,11 @@ int plan_option(PlanOptions *o, int argc, char **argv, int *i);
 /* --backend auto|vulkan|cpu and --gpu N into rs: 1 taken, 0 not ours, -1 a
  * usage error (printed). */
 int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i);
+
+/* Set by SIGINT/SIGTERM once cli_catch_interrupts() ran: the command stops
+ * between frames, removes what it had half written and exits 130. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupts(void);
 /* EXIT_OK, or EXIT_USAGE (message printed) when no video could satisfy the
  * strategy and trim options (tools/plan_check.c). */
 int check_plan_options(const PlanOptions *o);

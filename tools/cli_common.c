@@ -165,3 +165,20 @@ int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i)
         }
     return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v), -1;
 }
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+void cli_catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}

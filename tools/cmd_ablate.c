@@ -10,15 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-volatile sig_atomic_t ablate_interrupted;
-
 enum { MIN_THUMB = 16, MAX_THUMB = 1024, MAX_SLUG = 64 };
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    ablate_interrupted = 1;
-}
 
 /* The file's base name without extension, unique in this run (as extract's keys). */
 static char *make_key(char **keys, size_t nkeys, const char *path)
@@ -177,15 +169,6 @@ static int parse_args(AblateOptions *o, int argc, char **argv, char **inputs, in
     return parse_strategies(o, list, copy);
 }
 
-static void on_interrupt_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 static int run(const AblateOptions *o, char **inputs, int ninputs, VideoResult *videos, int *failed)
 {
     Staging st;
@@ -208,13 +191,13 @@ static int run(const AblateOptions *o, char **inputs, int ninputs, VideoResult *
         *failed += v->code != EXIT_OK;
     }
     free(keys);
-    if (!code && !ablate_interrupted)
+    if (!code && !cli_interrupted)
         code = report_write_md(o, &st, videos, (size_t)ninputs);
-    if (!code && !ablate_interrupted)
+    if (!code && !cli_interrupted)
         code = report_write_csv(o, &st, videos, (size_t)ninputs);
-    if (!code && !ablate_interrupted)
+    if (!code && !cli_interrupted)
         code = report_write_json(o, &st, videos, (size_t)ninputs);
-    if (!code && ablate_interrupted)
+    if (!code && cli_interrupted)
         code = EXIT_INTERRUPTED;
     /* past this point a signal no longer undoes the run: it has completed */
     if (!code)
@@ -244,7 +227,7 @@ int cmd_ablate(int argc, char **argv)
         code = EXIT_INTERNAL;
         goto done;
     }
-    on_interrupt_signals();
+    cli_catch_interrupts();
     code = run(&o, inputs, ninputs, videos, &failed);
     if (code == EXIT_INTERRUPTED)
         fprintf(stderr, "vsample: %s: interrupted; nothing written\n", o.out_dir);

@@ -9,14 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -183,7 +175,7 @@ int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *k
             code = EXIT_OUTPUT;
             goto done;
         }
-        if (interrupted) {
+        if (cli_interrupted) {
             code = EXIT_INTERRUPTED;
             goto done;
         }
@@ -332,11 +324,7 @@ int cmd_extract(int argc, char **argv)
         goto done;
     x.progress = !x.quiet && isatty(STDERR_FILENO);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_interrupts();
 
     VsShardWriter *w = NULL;
     int ret = vs_shard_writer_open(&w, x.out_dir, &x.shard);

@@ -20,13 +20,6 @@ enum {
     MAX_COLUMNS = 1000,
 };
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 typedef struct Preview {
     PlanOptions plan;
@@ -55,15 +48,6 @@ static int layout_sheet(SheetLayout *l, const Preview *o, const VsStreamInfo *in
         return EXIT_USAGE;
     }
     return EXIT_OK;
-}
-
-static void on_interrupt_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* The directory the picture goes to must take a new file: found out before any decoding. */
@@ -124,9 +108,9 @@ static int make_sheet(const Preview *o)
         goto done;
     }
     VsFrameInfo fi;
-    while (!interrupted && (ret = vs_reader_next(reader, &buf, &fi)) == 1)
+    while (!cli_interrupted && (ret = vs_reader_next(reader, &buf, &fi)) == 1)
         sheet_put(&pic, &l, fi.index, buf, fi.pts);
-    if (interrupted) {
+    if (cli_interrupted) {
         code = EXIT_INTERRUPTED;
         goto done;
     }
@@ -134,7 +118,7 @@ static int make_sheet(const Preview *o)
         code = report_error(o->input, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;
     }
-    if ((ret = picture_save(&pic, o->output, o->type, &interrupted)) < 0) {
+    if ((ret = picture_save(&pic, o->output, o->type, &cli_interrupted)) < 0) {
         if (ret == -EINTR) {
             code = EXIT_INTERRUPTED;
             goto done;
@@ -215,6 +199,6 @@ int cmd_preview(int argc, char **argv)
         code = check_output_dir(o.output);
     if (code != EXIT_OK)
         return code;
-    on_interrupt_signals();
+    cli_catch_interrupts();
     return make_sheet(&o);
 }
