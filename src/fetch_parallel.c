@@ -93,9 +93,6 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
         longest = len > longest ? len : longest;
         memset(r->child_of + cut[s], (int)(s % workers), len);
     }
-    VsSourceSettings ss;
-    vs_source_default_settings(&ss);
-    ss.threads = 1; /* the children are the parallelism */
     VsReaderSettings rs;
     vs_reader_default_settings(&rs);
     rs.prefetch = (int)(longest + 2 < depth ? longest + 2 : depth);
@@ -108,7 +105,8 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
                     clips[m] = r->clips[i];
                 m++;
             }
-        if ((ret = vs_source_open(&r->child_src[c], src->info.path, &ss)) < 0 ||
+        /* one decoding thread each: the children are the parallelism */
+        if ((ret = vs_source_reopen(&r->child_src[c], src, 1)) < 0 ||
             (ret = vs_reader_open_times(&r->children[c], r->child_src[c], times, clips, m, NULL, 0, &rs, 0)) < 0)
             goto done;
         r->nchildren = c + 1;

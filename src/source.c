@@ -38,8 +38,9 @@ int64_t vs_source_sec_to_ts(const VsSource *src, double sec)
 
 /* Demuxers seek to "the start" in their own ways (MPEG-TS by a timestamp
  * search that can land after the first keyframe), so going back to the very
- * first packet reopens the file: exact for every container. */
-int vs_source_rewind(VsSource *src)
+ * first packet reopens the file: exact for every container. This opens it
+ * again, positioned there, reading only src's stream. */
+static int reopen_format(const VsSource *src, AVFormatContext **out)
 {
     AVFormatContext *fmt = NULL;
     int idx = src->st->index;
@@ -57,7 +58,17 @@ int vs_source_rewind(VsSource *src)
     }
     for (unsigned i = 0; i < fmt->nb_streams; i++)
         fmt->streams[i]->discard = (int)i == idx ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-    avformat_close_input(&src->fmt);
+    *out = fmt;
+    return 0;
+}
+
+int vs_source_rewind(VsSource *src)
+{
+    AVFormatContext *fmt = NULL;
+    int idx = src->st->index, ret = reopen_format(src, &fmt);
+    if (ret < 0)
+        return ret;
+    avformat_close_input(&src->fmt); /* src->st goes with it */
     src->fmt = fmt;
     src->st = fmt->streams[idx];
     return 0;
@@ -346,6 +357,34 @@ int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *set
         ret = vs_error(VS_ERR_NO_VIDEO, "%s: video stream has no frames", path);
         goto fail;
     }
+    *out = src;
+    return 0;
+fail:
+    vs_source_close(&src);
+    return ret;
+}
+
+int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
+{
+    *out = NULL;
+    VsSource *src = calloc(1, sizeof(*src));
+    if (!src)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", parent->info.path);
+    src->threads = threads;
+    int ret = reopen_format(parent, &src->fmt);
+    if (ret < 0)
+        goto fail;
+    src->st = src->fmt->streams[parent->st->index];
+    /* the parent's decoder setup, probed already (a header alone can be thin: MPEG-TS) */
+    if ((ret = avcodec_parameters_copy(src->st->codecpar, parent->st->codecpar)) < 0) {
+        ret = vs_error(vs_error_from_av(ret), "%s: out of memory", parent->info.path);
+        goto fail;
+    }
+    if ((ret = open_decoder(src, parent->info.path)) < 0)
+        goto fail;
+    src->info = parent->info; /* scanned figures included: nothing is read twice */
+    src->no_timestamps = parent->no_timestamps;
+    src->indexed = parent->indexed;
     *out = src;
     return 0;
 fail:

@@ -24,6 +24,10 @@ struct VsSource {
 
 /* Back to the first packet of the stream. */
 int vs_source_rewind(VsSource *src);
+/* The same file and stream opened again for a second decoder (threads decoder
+ * threads, 0 = one per core), with parent's stream info as it is, a scan's
+ * figures included, without reading the file again; no keyframe index. */
+int vs_source_reopen(VsSource **out, const VsSource *parent, int threads);
 
 /* Seconds from the stream start for a timestamp in stream time base units. */
 double vs_source_ts_to_sec(const VsSource *src, int64_t ts);
