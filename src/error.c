@@ -29,6 +29,7 @@ const char *vs_strerror(int code)
     case VS_ERR_NO_VIDEO: return "no video";
     case VS_ERR_UNSUPPORTED: return "unsupported";
     case VS_ERR_INTERNAL: return "internal error";
+    case VS_ERR_CANCELLED: return "cancelled";
     default: return "unknown error";
     }
 }

@@ -395,31 +395,22 @@ void vs_plan_default_settings(VsPlanSettings *s)
     s->end = -1;
 }
 
-int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy, const VsPlanSettings *settings)
+/* The plan of a parsed strategy (consumed: cleared before returning). */
+static int plan_make(VsPlan **out, const VsPlanInput *in, VsStrategy *st, const char *shown,
+                     const VsPlanSettings *settings)
 {
-    if (!out)
-        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_create: out is NULL");
-    *out = NULL;
-    if (!in || !strategy)
-        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_create: %s is NULL", in ? "strategy" : "in");
-
     VsPlanSettings defaults;
     if (!settings) {
         vs_plan_default_settings(&defaults);
         settings = &defaults;
     }
-    char shown[128];
-    vs_strategy_shorten(shown, sizeof(shown), strategy);
-    VsStrategy st;
-    PlanJob job = { .st = &st, .in = in, .set = settings, .shown = shown };
-    int ret = vs_strategy_parse(&st, strategy, shown);
-    if (ret < 0)
-        return ret;
+    PlanJob job = { .st = st, .in = in, .set = settings, .shown = shown };
+    int ret;
     if ((ret = plan_span(&job)) < 0 || (ret = check_budgets(&job)) < 0)
         goto fail;
 
     job.plan = calloc(1, sizeof(*job.plan));
-    if (!job.plan || !(job.plan->strategy = vs_strategy_canonical(&st))) {
+    if (!job.plan || !(job.plan->strategy = vs_strategy_canonical(st))) {
         ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", shown);
         goto fail;
     }
@@ -433,8 +424,44 @@ int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy, co
     job.plan = NULL;
 fail:
     vs_plan_free(&job.plan);
-    vs_strategy_clear(&st);
+    vs_strategy_clear(st);
     return ret;
+}
+
+int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy, const VsPlanSettings *settings)
+{
+    if (!out)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_create: out is NULL");
+    *out = NULL;
+    if (!in || !strategy)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_create: %s is NULL", in ? "strategy" : "in");
+    char shown[128];
+    vs_strategy_shorten(shown, sizeof(shown), strategy);
+    VsStrategy st;
+    int ret = vs_strategy_parse(&st, strategy, shown);
+    return ret < 0 ? ret : plan_make(out, in, &st, shown, settings);
+}
+
+int vs_plan_from_times(VsPlan **out, const VsPlanInput *in, const double *times, size_t n,
+                       const VsPlanSettings *settings)
+{
+    if (!out)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_from_times: out is NULL");
+    *out = NULL;
+    if (!in || (!times && n))
+        return vs_error(VS_ERR_INVALID_ARG, "vs_plan_from_times: %s is NULL", in ? "times" : "in");
+    if (n > VS_PLAN_MAX_TIMES)
+        return vs_error(VS_ERR_INVALID_ARG, "timestamps: %zu times is more than the limit %d", n,
+                        VS_PLAN_MAX_TIMES);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(times[i]))
+            return vs_error(VS_ERR_INVALID_ARG, "timestamps: time %zu is not a finite number", i + 1);
+    VsStrategy st = { .kind = VS_STRATEGY_TIMESTAMPS, .n_times = n };
+    if (n && !(st.times = malloc(n * sizeof(*times))))
+        return vs_error(VS_ERR_NOMEM, "timestamps: out of memory for %zu times", n);
+    if (n)
+        memcpy(st.times, times, n * sizeof(*times));
+    return plan_make(out, in, &st, "timestamps", settings);
 }
 
 void vs_plan_free(VsPlan **plan)

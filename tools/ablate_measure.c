@@ -6,6 +6,7 @@
  * union of their times, as thumbnails, outside every strategy's measurement. */
 #include "ablate.h"
 #include "sheet.h"
+#include "vsample/sample.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,24 +60,29 @@ static double plan_span(const VsPlanSettings *s, double duration)
     return e - s->start;
 }
 
-/* Strategy k: plan, fetch and preprocess every frame, timed. 0, or
- * EXIT_INTERRUPTED; failures of the strategy are recorded in r. */
-static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput *in, VideoResult *v, size_t k)
+/* Strategy k: plan, fetch and preprocess every frame, timed, as extract's
+ * sample would (views sized for the plan, T padded), into scratch buffers that
+ * are written, never read. 0, or EXIT_INTERRUPTED; failures of the strategy
+ * are recorded in r. */
+static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, size_t k)
 {
     void *bufs[MAX_VIEWS] = {0};
-    VsView views[MAX_VIEWS];
     uint64_t frame_bytes = 0, tokens = 0;
-    size_t multiple = 1;
     StrategyResult *r = &v->res[k];
-    const char *s = o->strategies[k];
-    VsPlan *plan = NULL;
-    VsReader *rd = NULL;
+    VsSample *sample = NULL;
+    VsSampleSettings set;
     VsFrameInfo fi;
     int ret, code = 0;
     double t0 = now();
-    if ((ret = vs_plan_create(&plan, in, s, &o->plan.settings)) < 0)
+    vs_sample_default_settings(&set);
+    set.strategy = o->strategies[k];
+    set.plan = o->plan.settings;
+    set.reader = o->reader;
+    if ((ret = vs_sample_open_source(&sample, src, o->views, o->nviews, &set)) < 0)
         goto fail;
-    size_t n = vs_plan_count(plan);
+    const VsPlan *plan = vs_sample_plan(sample);
+    const VsView *views = vs_sample_views(sample);
+    size_t n = vs_sample_planned_frames(sample);
     r->plan = strdup(vs_plan_strategy(plan));
     r->note = strdup(vs_plan_note(plan));
     r->targets = malloc((n ? n : 1) * sizeof(double));
@@ -85,25 +91,19 @@ static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput
         ret = VS_ERR_NOMEM;
         goto fail;
     }
-    /* The views as extract would size them for this plan (smart resize), into
-     * scratch buffers that are written, never read. */
-    memcpy(views, o->views, sizeof(views));
     for (size_t i = 0; i < o->nviews; i++) {
-        if ((ret = vs_view_resolve(&views[i], v->width, v->height, n)) < 0)
-            goto fail;
         if (!(bufs[i] = malloc(vs_view_frame_bytes(&views[i])))) {
             ret = VS_ERR_NOMEM;
             goto fail;
         }
         frame_bytes += vs_view_frame_bytes(&views[i]);
         tokens += view_tokens(&views[i], n);
-        multiple = views[i].t_multiple > (int)multiple ? (size_t)views[i].t_multiple : multiple;
     }
-    if ((ret = vs_reader_open(&rd, src, plan, views, o->nviews, &o->reader)) < 0)
-        goto fail;
-    while ((ret = vs_reader_next(rd, bufs, &fi)) == 1) {
-        r->targets[fi.index] = fi.target;
-        r->pts[fi.index] = fi.pts;
+    while ((ret = vs_sample_next(sample, bufs, &fi)) == 1) {
+        if (fi.index < n) { /* the padding repeats the last planned frame */
+            r->targets[fi.index] = fi.target;
+            r->pts[fi.index] = fi.pts;
+        }
         if (cli_interrupted) {
             code = EXIT_INTERRUPTED;
             goto done;
@@ -113,20 +113,18 @@ static int run_strategy(const AblateOptions *o, VsSource *src, const VsPlanInput
         goto fail;
     r->wall_s = now() - t0;
     r->frames = n;
-    r->frames_decoded = vs_reader_frames_decoded(rd);
-    /* what extract writes: the count padded to the views' multiple */
-    r->tensor_bytes = (uint64_t)((n + multiple - 1) / multiple * multiple) * frame_bytes;
+    r->frames_decoded = vs_sample_frames_decoded(sample);
+    r->tensor_bytes = (uint64_t)vs_sample_frames(sample) * frame_bytes; /* what extract writes */
     r->tokens = o->tokens_given ? (uint64_t)n * (uint64_t)o->tokens_per_frame : tokens;
     figures_compute(&r->fig, r->pts, n, v->duration, plan_span(&o->plan.settings, v->duration));
     goto done;
 fail:
-    r->error = record_error(v->path, s, ret);
+    r->error = record_error(v->path, o->strategies[k], ret);
     fail(v, input_code(ret));
 done:
     for (size_t i = 0; i < o->nviews; i++)
         free(bufs[i]);
-    vs_reader_close(&rd);
-    vs_plan_free(&plan);
+    vs_sample_close(&sample);
     return code;
 }
 
@@ -170,19 +168,6 @@ static int union_times(const AblateOptions *o, const VideoResult *v, Thumbs *t)
     return 0;
 }
 
-/* "timestamps:T1,T2,..." with every time as the double it is (%.17g reads back exactly). */
-static char *timestamps_strategy(const Thumbs *t)
-{
-    size_t size = 16 + t->n * 26;
-    char *s = malloc(size), *p = s;
-    if (!s)
-        return NULL;
-    p += snprintf(p, size, "timestamps:");
-    for (size_t i = 0; i < t->n; i++)
-        p += snprintf(p, size - (size_t)(p - s), i ? ",%.17g" : "%.17g", t->targets[i]);
-    return s;
-}
-
 /* The thumbnails: one decode of the union of every strategy's times, on the
  * CPU, u8 squashed to the display aspect ratio as preview does. 0, or an exit
  * code that ends the run; a failure of this video is recorded. */
@@ -191,14 +176,12 @@ static int shared_thumbnails(const AblateOptions *o, VsSource *src, const VsPlan
 {
     VsPlan *plan = NULL;
     VsReader *rd = NULL;
-    char *strategy = NULL;
     VsFrameInfo fi;
     int ret, code = 0;
     double t0 = now();
     size_t bytes = (size_t)t->w * (size_t)t->h * 3;
-    if (union_times(o, v, t) < 0 || (t->n && (!(strategy = timestamps_strategy(t)) ||
-                                              !(t->pts = malloc(t->n * sizeof(double))) ||
-                                              !(t->rgb = malloc(t->n * bytes))))) {
+    if (union_times(o, v, t) < 0 ||
+        (t->n && (!(t->pts = malloc(t->n * sizeof(double))) || !(t->rgb = malloc(t->n * bytes))))) {
         fprintf(stderr, "vsample: %s: out of memory for %zu thumbnails of %dx%d\n", v->path, t->n, t->w, t->h);
         return EXIT_INTERNAL;
     }
@@ -211,7 +194,7 @@ static int shared_thumbnails(const AblateOptions *o, VsSource *src, const VsPlan
     view.height = t->h;
     view.dtype = VS_DTYPE_U8;
     view.layout = VS_LAYOUT_THWC;
-    if ((ret = vs_plan_create(&plan, in, strategy, NULL)) < 0 ||
+    if ((ret = vs_plan_from_times(&plan, in, t->targets, t->n, NULL)) < 0 ||
         (ret = vs_reader_open(&rd, src, plan, &view, 1, NULL)) < 0)
         goto fail;
     if (vs_plan_count(plan) != t->n) {
@@ -245,7 +228,6 @@ fail:
     fail(v, input_code(ret));
     thumbs_free(t);
 done:
-    free(strategy);
     vs_reader_close(&rd);
     vs_plan_free(&plan);
     return code;
@@ -306,7 +288,7 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     v->height = info->display_height;
     v->frame_count = info->counted_frames > 0 ? info->counted_frames : info->header_frames;
     for (size_t k = 0; k < o->nstrategies && !code; k++)
-        code = run_strategy(o, src, &in, v, k);
+        code = run_strategy(o, src, v, k);
     if (code)
         goto done;
     if ((code = timeline_write(o, st, v)) != 0)

@@ -2,6 +2,7 @@
  * safetensors shards. One bad video never stops the others; the exit code says
  * whether any failed. */
 #include "extract.h"
+#include "vsample/sample.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -46,175 +47,73 @@ static char *make_key(Extract *x, const char *path)
     return x->keys[x->nkeys++] = strdup(key);
 }
 
-static const char *const resize_names[] = {"squash", "short-crop", "pad", "smart"};
-static const char *const filter_names[] = {"bicubic", "bilinear", "area", "lanczos"};
+typedef struct Progress {
+    const Extract *x;
+    const char *key;
+    double t0, last;
+} Progress;
 
-static void json_floats(FILE *f, const float *v)
+static void show_progress(const Progress *p, size_t done, size_t total, int final)
 {
-    fprintf(f, "[");
-    for (int c = 0; c < 3; c++) {
-        if (c)
-            fputs(", ", f);
-        json_number(f, v[c]);
-    }
-    fprintf(f, "]");
-}
-
-static char *sample_metadata(const Extract *x, const VsView *views, VsSource *src, const VsPlan *plan,
-                             size_t padded)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    if (!f)
-        return NULL;
-    fputs("{\"source\": ", f);
-    json_string(f, vs_source_info(src)->path);
-    fputs(", \"strategy\": ", f);
-    json_string(f, vs_plan_strategy(plan));
-    fputs(", \"plan_note\": ", f);
-    json_string(f, vs_plan_note(plan));
-    fprintf(f, ", \"seek\": \"%s\"", x->reader.seek == VS_SEEK_APPROXIMATE ? "approximate" : "exact");
-    fprintf(f, ", \"padded_frames\": %zu", padded);
-    fputs(", \"views\": [", f);
-    for (size_t i = 0; i < x->nviews; i++) {
-        const VsView *v = &views[i];
-        fputs(i ? ", {\"name\": " : "{\"name\": ", f);
-        json_string(f, v->name);
-        fprintf(f, ", \"width\": %d, \"height\": %d, \"resize\": \"%s\", \"filter\": \"%s\", \"rescale\": ",
-                v->width, v->height, resize_names[v->resize], filter_names[v->filter]);
-        json_number(f, v->rescale);
-        fputs(", \"mean\": ", f);
-        json_floats(f, v->mean);
-        fputs(", \"std\": ", f);
-        json_floats(f, v->std);
-        fprintf(f, ", \"dtype\": \"%s\", \"layout\": \"%s\"}", vs_dtype_name(v->dtype),
-                v->layout == VS_LAYOUT_THWC ? "thwc" : "tchw");
-    }
-    fputs("], \"stream\": ", f);
-    json_stream_info(f, vs_source_info(src));
-    fputs("}", f);
-    fclose(f);
-    return text;
-}
-
-static void progress(const Extract *x, const char *key, size_t done, size_t total, double t0, int final)
-{
-    if (!x->progress)
-        return;
-    double dt = now() - t0;
+    double dt = now() - p->t0;
     int width = 30, fill = total ? (int)(width * done / total) : width;
-    fprintf(stderr, "\r%-24.24s [%.*s%*s] %zu/%zu frames %6.1f fps", key, fill,
+    fprintf(stderr, "\r%-24.24s [%.*s%*s] %zu/%zu frames %6.1f fps", p->key, fill,
             "##############################", width - fill, "", done, total, dt > 0 ? done / dt : 0.0);
     if (final)
         fputc('\n', stderr);
     fflush(stderr);
 }
 
-static int out_of_memory(const char *path)
+/* After each frame: a bar a few times a second; stop on SIGINT/SIGTERM. */
+static int on_frame(void *opaque, size_t done, size_t total)
 {
-    fprintf(stderr, "vsample: %s: out of memory\n", path);
-    return EXIT_INTERNAL;
+    Progress *p = opaque;
+    if (cli_interrupted)
+        return 1;
+    if (p->x->progress && now() - p->last > 0.2) {
+        p->last = now();
+        show_progress(p, done, total, 0);
+    }
+    return 0;
 }
 
 /* One video into the writer. Returns 0, or an exit code (error reported). */
 int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *key)
 {
-    VsSource *src = NULL;
-    VsPlan *plan = NULL;
-    VsReader *reader = NULL;
-    void *bufs[MAX_VIEWS] = {0};
-    char *meta = NULL;
-    int code = EXIT_OK, began = 0, ret;
-
-    /* Views sized per video (smart resize) and the frame count padded to the
-     * views' multiple by repeating the last frame (Qwen2-VL's even T). */
-    VsView views[MAX_VIEWS];
-    memcpy(views, x->views, sizeof(views));
-    size_t n = 0, total = 0, multiple = 1;
-    if ((ret = open_and_plan(path, &x->plan, &src, &plan)) >= 0) {
-        n = vs_plan_count(plan);
-        const VsStreamInfo *in = vs_source_info(src);
-        for (size_t v = 0; v < x->nviews && ret >= 0; v++) {
-            ret = vs_view_resolve(&views[v], in->display_width, in->display_height, n);
-            multiple = views[v].t_multiple > (int)multiple ? (size_t)views[v].t_multiple : multiple;
-        }
-        total = (n + multiple - 1) / multiple * multiple;
-    }
-    if (ret < 0 || (ret = vs_reader_open(&reader, src, plan, views, x->nviews, &x->reader)) < 0) {
-        /* the options were checked: what fails now is about this input */
-        code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
-        goto done;
-    }
-    VsShardTensor tensors[MAX_VIEWS];
-    for (size_t v = 0; v < x->nviews; v++) {
-        const VsView *view = &views[v];
-        int64_t c = 3, h = view->height, wd = view->width;
-        tensors[v] = (VsShardTensor){view->name, view->dtype, 3, {c, h, wd, 0}};
-        if (view->layout == VS_LAYOUT_THWC)
-            tensors[v].dims[0] = h, tensors[v].dims[1] = wd, tensors[v].dims[2] = c;
-        if (!(bufs[v] = malloc(vs_view_frame_bytes(view)))) {
-            code = out_of_memory(path);
-            goto done;
-        }
-    }
-    if (!(meta = sample_metadata(x, views, src, plan, total - n))) {
-        code = out_of_memory(path);
-        goto done;
-    }
-    if ((ret = vs_shard_begin_sample(w, key, meta, tensors, x->nviews, (int64_t)total, vs_plan_clips(plan) != NULL)) < 0) {
+    VsSample *s = NULL;
+    VsSampleSettings set;
+    vs_sample_default_settings(&set);
+    set.strategy = x->plan.strategy;
+    set.plan = x->plan.settings;
+    set.source.threads = x->plan.threads;
+    set.reader = x->reader;
+    int ret = vs_sample_open(&s, path, x->views, x->nviews, &set), output_failed = 0;
+    if (ret < 0) /* the options were checked: what fails now is about this input */
+        return report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+    Progress p = {x, key, now(), 0};
+    ret = vs_sample_write(s, w, key, on_frame, &p, &output_failed);
+    int code = EXIT_OK;
+    if (ret == VS_ERR_CANCELLED)
+        code = EXIT_INTERRUPTED;
+    else if (ret < 0 && output_failed)
         code = report_error(x->out_dir, ret) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
-        goto done;
-    }
-    began = 1;
-    double t0 = now(), last = 0;
-    VsFrameInfo fi;
-    while ((ret = vs_reader_next(reader, bufs, &fi)) == 1) {
-        if ((ret = vs_shard_write_frame(w, (int64_t)fi.index, (const void *const *)bufs, fi.pts, fi.target, fi.clip)) < 0) {
-            report_error(x->out_dir, ret);
-            code = EXIT_OUTPUT;
-            goto done;
-        }
-        if (cli_interrupted) {
-            code = EXIT_INTERRUPTED;
-            goto done;
-        }
-        if (now() - last > 0.2) {
-            last = now();
-            progress(x, key, fi.index + 1, n, t0, 0);
-        }
-    }
-    if (ret < 0) {
+    else if (ret < 0)
         code = report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
-        goto done;
+    if (!code) {
+        if (x->progress)
+            show_progress(&p, vs_sample_planned_frames(s), vs_sample_planned_frames(s), 1);
+        x->frames_written += (int64_t)vs_sample_frames(s);
+        x->frames_decoded += vs_sample_frames_decoded(s);
+        x->backend_used = vs_sample_backend(s);
     }
-    for (size_t i = n; i < total; i++) { /* bufs and fi still hold the last frame */
-        if ((ret = vs_shard_write_frame(w, (int64_t)i, (const void *const *)bufs, fi.pts, fi.target, fi.clip)) < 0) {
-            report_error(x->out_dir, ret);
-            code = EXIT_OUTPUT;
-            goto done;
-        }
-    }
-    if ((ret = vs_shard_end_sample(w)) < 0) {
-        report_error(x->out_dir, ret);
-        code = EXIT_OUTPUT;
-        goto done;
-    }
-    began = 0;
-    progress(x, key, n, n, t0, 1);
-    x->frames_written += (int64_t)total;
-    x->frames_decoded += vs_reader_frames_decoded(reader);
-    x->backend_used = vs_reader_backend(reader);
-done:
-    if (began)
-        vs_shard_abort_sample(w);
-    for (size_t v = 0; v < x->nviews; v++)
-        free(bufs[v]);
-    free(meta);
-    vs_reader_close(&reader);
-    vs_plan_free(&plan);
-    vs_source_close(&src);
+    vs_sample_close(&s);
     return code;
+}
+
+static int out_of_memory(const char *path)
+{
+    fprintf(stderr, "vsample: %s: out of memory\n", path);
+    return EXIT_INTERNAL;
 }
 
 void extract_defaults(Extract *x)

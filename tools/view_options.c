@@ -1,4 +1,4 @@
-/* --preset / --size / --resize / --filter / --mean / --std / --dtype / --layout -> views. */
+/* --preset / --size / --resize / --filter / --mean / --std / --dtype / --layout -> VsViewOptions. */
 #include "view_options.h"
 
 #include <stdlib.h>
@@ -6,166 +6,93 @@
 
 void view_options_default(ViewOptions *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->presets = "siglip-384";
-    o->dtype = VS_DTYPE_F16;
-    o->layout = VS_LAYOUT_TCHW;
+    vs_view_options_default(o);
 }
 
 static int parse_triple(const char *opt, const char *text, float out[3])
 {
-    char buf[256];
-    snprintf(buf, sizeof(buf), "%s", text);
-    char *save = NULL, *tok = strtok_r(buf, ",", &save);
-    for (int c = 0; c < 3; c++, tok = strtok_r(NULL, ",", &save)) {
+    char *buf = strdup(text), *save = NULL;
+    if (!buf)
+        return usage_error("%s: out of memory", opt), -1;
+    char *tok = strtok_r(buf, ",", &save);
+    int ret = 0;
+    for (int c = 0; c < 3 && !ret; c++, tok = strtok_r(NULL, ",", &save)) {
         double v;
-        if (!tok) {
-            usage_error("%s: '%s' needs three comma-separated numbers", opt, text);
-            return -1;
-        }
-        if (parse_double(opt, tok, &v) < 0)
-            return -1;
-        out[c] = (float)v;
+        if (!tok)
+            ret = usage_error("%s: '%s' needs three comma-separated numbers", opt, text), -1;
+        else if (parse_double(opt, tok, &v) < 0)
+            ret = -1;
+        else
+            out[c] = (float)v;
     }
-    if (tok) {
-        usage_error("%s: '%s' needs exactly three numbers", opt, text);
-        return -1;
-    }
+    if (!ret && tok)
+        ret = usage_error("%s: '%s' needs exactly three numbers", opt, text), -1;
+    free(buf);
+    return ret;
+}
+
+/* value of a name (a library *_from_name), or a usage error; "smart" is a preset's, not an option's */
+static int lookup(const char *opt, const char *text, int value, int *out)
+{
+    if (value < 0 || (!strcmp(opt, "--resize") && value == VS_RESIZE_SMART))
+        return usage_error("%s: unknown value '%s'", opt, text), -1;
+    *out = value;
     return 0;
 }
 
-static int lookup(const char *opt, const char *text, const char *const *names, int *out)
+static int parse_size(const char *v, ViewOptions *o)
 {
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(text, names[i])) {
-            *out = i;
-            return 0;
-        }
-    usage_error("%s: unknown value '%s'", opt, text);
-    return -1;
+    const char *x = strchr(v, 'x');
+    int64_t w, h;
+    char wbuf[32];
+    if (!x || (size_t)(x - v) >= sizeof(wbuf))
+        return usage_error("--size: '%s' is not WxH", v), -1;
+    memcpy(wbuf, v, (size_t)(x - v));
+    wbuf[x - v] = 0;
+    if (parse_int64("--size", wbuf, 1, 16384, &w) < 0 || parse_int64("--size", x + 1, 1, 16384, &h) < 0)
+        return -1;
+    o->width = (int)w;
+    o->height = (int)h;
+    return 0;
 }
 
 int view_option(ViewOptions *o, int argc, char **argv, int *i)
 {
-    static const char *const resize_names[] = {"squash", "short-crop", "pad", NULL};
-    static const char *const filter_names[] = {"bicubic", "bilinear", "area", "lanczos", NULL};
-    static const char *const layout_names[] = {"tchw", "thwc", NULL};
     const char *opt = argv[*i];
     if (strcmp(opt, "--preset") && strcmp(opt, "--size") && strcmp(opt, "--resize") &&
         strcmp(opt, "--filter") && strcmp(opt, "--mean") && strcmp(opt, "--std") &&
         strcmp(opt, "--dtype") && strcmp(opt, "--layout"))
         return 0;
-    if (*i + 1 >= argc) {
-        usage_error("%s needs a value", opt);
-        return -1;
-    }
+    if (*i + 1 >= argc)
+        return usage_error("%s needs a value", opt), -1;
     const char *v = argv[++*i];
-    if (!strcmp(opt, "--preset")) {
+    int r = 0;
+    if (!strcmp(opt, "--preset"))
         o->presets = v;
-        o->preset_given = 1;
-        return 1;
-    }
-    if (!strcmp(opt, "--dtype")) {
-        if ((o->dtype = vs_dtype_from_name(v)) < 0) {
-            usage_error("--dtype: unknown value '%s' (expected u8, f16, bf16 or f32)", v);
-            return -1;
-        }
-        return 1;
-    }
-    if (!strcmp(opt, "--layout"))
-        return lookup(opt, v, layout_names, &o->layout) < 0 ? -1 : 1;
-    o->custom = 1;
-    if (!strcmp(opt, "--size")) {
-        char *x = strchr(v, 'x');
-        int64_t w, h;
-        char wbuf[32];
-        if (!x || (size_t)(x - v) >= sizeof(wbuf)) {
-            usage_error("--size: '%s' is not WxH", v);
-            return -1;
-        }
-        memcpy(wbuf, v, (size_t)(x - v));
-        wbuf[x - v] = 0;
-        if (parse_int64("--size", wbuf, 1, 16384, &w) < 0 || parse_int64("--size", x + 1, 1, 16384, &h) < 0)
-            return -1;
-        o->width = (int)w;
-        o->height = (int)h;
-    } else if (!strcmp(opt, "--resize")) {
-        if (lookup(opt, v, resize_names, &o->resize) < 0)
-            return -1;
-        o->resize_given = 1;
-    } else if (!strcmp(opt, "--filter")) {
-        if (lookup(opt, v, filter_names, &o->filter) < 0)
-            return -1;
-        o->filter_given = 1;
-    } else if (!strcmp(opt, "--mean")) {
-        if (parse_triple(opt, v, o->mean) < 0)
-            return -1;
-        o->mean_given = 1;
-    } else if (parse_triple(opt, v, o->std) < 0) {
-        return -1;
-    } else {
-        o->std_given = 1;
-    }
-    return 1;
+    else if (!strcmp(opt, "--dtype")) {
+        if ((o->dtype = vs_dtype_from_name(v)) < 0)
+            r = usage_error("--dtype: unknown value '%s' (expected u8, f16, bf16 or f32)", v), -1;
+    } else if (!strcmp(opt, "--layout"))
+        r = lookup(opt, v, vs_layout_from_name(v), &o->layout);
+    else if (!strcmp(opt, "--size"))
+        r = parse_size(v, o);
+    else if (!strcmp(opt, "--resize"))
+        r = lookup(opt, v, vs_resize_from_name(v), &o->resize);
+    else if (!strcmp(opt, "--filter"))
+        r = lookup(opt, v, vs_filter_from_name(v), &o->filter);
+    else if (!strcmp(opt, "--mean"))
+        r = parse_triple(opt, v, o->mean), o->mean_set = 1;
+    else
+        r = parse_triple(opt, v, o->std), o->std_set = 1;
+    return r < 0 ? -1 : 1;
 }
 
 int view_options_build(const ViewOptions *o, VsView *views, size_t max, size_t *count)
 {
-    char buf[256];
-    size_t n = 0;
-    snprintf(buf, sizeof(buf), "%s", o->presets);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(tok, "apollo")) { /* Apollo's two towers from one decode */
-            if (n + 2 > max)
-                return usage_error("--preset: at most %zu views", max);
-            for (size_t j = 0; j < n; j++)
-                if (!strncmp(views[j].name, "apollo-", 7))
-                    return usage_error("--preset: 'apollo' given twice");
-            vs_view_preset(&views[n++], "apollo-siglip");
-            vs_view_preset(&views[n++], "apollo-internvideo2");
-            continue;
-        }
-        if (n == max)
-            return usage_error("--preset: at most %zu views", max);
-        for (size_t j = 0; j < n; j++)
-            if (!strcmp(views[j].name, tok))
-                return usage_error("--preset: '%s' given twice", tok);
-        if (vs_view_preset(&views[n], tok) < 0)
-            return usage_error("--preset: unknown preset '%s'", tok);
-        n++;
+    if (vs_views_build(o, views, max, count) < 0) {
+        const char *msg = vs_last_error(); /* an option's message names it as on the command line */
+        int option = !strncmp(msg, "preset", 6) || !strncmp(msg, "size", 4);
+        return usage_error("%s%s", option ? "--" : "", msg);
     }
-    if (!n)
-        return usage_error("--preset: no preset named");
-    if (o->custom) {
-        if (n > 1)
-            return usage_error("--size/--resize/--filter/--mean/--std make one custom view: give at most one --preset");
-        if (!o->preset_given)
-            vs_view_default(&views[0]);
-        VsView *v = &views[0];
-        snprintf(v->name, sizeof(v->name), "custom");
-        if (o->width)
-            v->width = o->width, v->height = o->height;
-        if (o->width && v->resize == VS_RESIZE_SMART)
-            v->resize = VS_RESIZE_SQUASH; /* a size given is the size wanted */
-        if (o->resize_given)
-            v->resize = o->resize;
-        if (o->filter_given)
-            v->filter = o->filter;
-        if (o->mean_given)
-            memcpy(v->mean, o->mean, sizeof(v->mean));
-        if (o->std_given)
-            memcpy(v->std, o->std, sizeof(v->std));
-        if (o->mean_given && v->resize == VS_RESIZE_PAD)
-            for (int c = 0; c < 3; c++)
-                v->pad_fill[c] = (uint8_t)(v->mean[c] * 255 < 0 ? 0 : v->mean[c] * 255 > 255 ? 255 : (int)(v->mean[c] * 255));
-    }
-    for (size_t i = 0; i < n; i++) {
-        views[i].dtype = o->dtype;
-        views[i].layout = o->layout;
-        if (vs_view_validate(&views[i]) < 0)
-            return usage_error("%s", vs_last_error());
-    }
-    *count = n;
     return 0;
 }

@@ -1,20 +1,15 @@
-/* Command-line options that describe the output views. */
+/* Command-line options that describe the output views (--preset, --size,
+ * --resize, --filter, --mean, --std, --dtype, --layout): parsed here, turned
+ * into views by the library (vs_views_build), as the binding's load() does. */
 #ifndef VSAMPLE_VIEW_OPTIONS_H
 #define VSAMPLE_VIEW_OPTIONS_H
 
 #include "cli.h"
+#include "vsample/sample.h"
 
 #define MAX_VIEWS 8
 
-typedef struct ViewOptions {
-    const char *presets; /* comma-separated */
-    int preset_given;
-    int custom;          /* any of --size/--resize/--filter/--mean/--std */
-    int width, height, resize, filter;
-    int resize_given, filter_given, mean_given, std_given;
-    float mean[3], std[3];
-    int dtype, layout;
-} ViewOptions;
+typedef VsViewOptions ViewOptions;
 
 void view_options_default(ViewOptions *o);
 /* 1 consumed, 0 not a view option, -1 bad value (message printed). */

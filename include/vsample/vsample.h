@@ -55,6 +55,7 @@ enum VsError {
     VS_ERR_NO_VIDEO = -6,     ///< no video stream, or no decodable frame
     VS_ERR_UNSUPPORTED = -7,  ///< valid, but not something vsample handles
     VS_ERR_INTERNAL = -8,     ///< a bug or an unexpected library failure
+    VS_ERR_CANCELLED = -9,    ///< the caller's callback asked to stop
 };
 
 /// Short text for a VS_ERR_* code. Thread-safety: Safe.
@@ -198,6 +199,11 @@ VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 /// vs_plan_free(). Thread-safety: Safe.
 VS_API int vs_plan_create(VsPlan **out, const VsPlanInput *in, const char *strategy,
                           const VsPlanSettings *settings);
+/// A plan of the given times (seconds, in output order), as "timestamps:T1,T2,..." without
+/// the text: times outside the trim span are dropped (the note says how many). times is
+/// read during the call only. Thread-safety: Safe.
+VS_API int vs_plan_from_times(VsPlan **out, const VsPlanInput *in, const double *times, size_t n,
+                              const VsPlanSettings *settings);
 /// 1 when the strategy needs the source opened with VsSourceSettings.scan = 1
 /// (keyframes and the recipes), 0 when not. Thread-safety: Safe.
 VS_API int vs_strategy_needs_scan(const char *strategy);
