@@ -193,13 +193,12 @@ static void info_from_index(VsSource *src)
     free(ts);
 }
 
-static void fill_info(VsSource *src, const char *path)
+static void fill_info(VsSource *src)
 {
     VsStreamInfo *in = &src->info;
     AVStream *st = src->st;
     const AVCodecParameters *par = st->codecpar;
 
-    snprintf(in->path, sizeof(in->path), "%s", path);
     copy_name(in->container, sizeof(in->container), src->fmt->iformat->name);
     copy_name(in->codec, sizeof(in->codec), avcodec_get_name(par->codec_id));
     in->stream_index = st->index;
@@ -292,16 +291,19 @@ static void info_from_scan(VsSource *src)
     }
 }
 
-int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings)
+int vs_source_open_input(VsSource **out, const VsInput *input, const VsSourceSettings *settings)
 {
     VsSourceSettings defaults;
-    if (!out || !path)
-        return vs_error(VS_ERR_INVALID_ARG, "vs_source_open: NULL argument");
+    if (!out || !input)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_source_open_input: NULL argument");
     *out = NULL;
     if (!settings) {
         vs_source_default_settings(&defaults);
         settings = &defaults;
     }
+    if (!input->path || input->data || input->io)
+        return vs_error(VS_ERR_UNSUPPORTED, "vs_source_open_input: only paths for now");
+    const char *path = input->path;
     int ret = check_path(path);
     if (ret < 0)
         return ret;
@@ -310,8 +312,12 @@ int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *set
     if (!src)
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", path);
     src->threads = settings->threads > 0 ? settings->threads : 0;
+    if (!(src->name = strdup(path))) {
+        free(src);
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    src->info.path = src->name;
 
-    av_log_set_level(AV_LOG_QUIET);
     ret = avformat_open_input(&src->fmt, path, NULL, NULL);
     if (ret < 0) {
         ret = vs_error(ret == AVERROR_INVALIDDATA ? VS_ERR_INVALID_DATA : vs_error_from_av(ret),
@@ -341,7 +347,7 @@ int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *set
     }
     if ((ret = open_decoder(src, path)) < 0)
         goto fail;
-    fill_info(src, path);
+    fill_info(src);
     if (src->frames_past_eof) {
         ret = vs_error(VS_ERR_INVALID_DATA, "%s: truncated: %lld of its %lld frames lie past the end of the file",
                        path, (long long)src->frames_past_eof, (long long)src->info.counted_frames);
@@ -364,6 +370,14 @@ fail:
     return ret;
 }
 
+int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings)
+{
+    VsInput input = {.path = path};
+    if (!out || !path)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_source_open: NULL argument");
+    return vs_source_open_input(out, &input, settings);
+}
+
 int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
 {
     *out = NULL;
@@ -383,6 +397,11 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
     if ((ret = open_decoder(src, parent->info.path)) < 0)
         goto fail;
     src->info = parent->info; /* scanned figures included: nothing is read twice */
+    if (!(src->name = strdup(parent->name))) {
+        ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", parent->info.path);
+        goto fail;
+    }
+    src->info.path = src->name;
     src->no_timestamps = parent->no_timestamps;
     src->indexed = parent->indexed;
     *out = src;
@@ -400,6 +419,7 @@ void vs_source_close(VsSource **psrc)
     avcodec_free_context(&src->dec);
     avformat_close_input(&src->fmt);
     vs_keyindex_free(&src->keys);
+    free(src->name);
     free(src);
     *psrc = NULL;
 }

@@ -13,6 +13,7 @@ struct VsSource {
     AVStream *st;
     AVCodecContext *dec;
     VsStreamInfo info;
+    char *name;          /* the path, URL or name: info.path */
     VsKeyIndex keys;     /* filled by a packet scan, lazily */
     int threads;
     int64_t frames_past_eof; /* index entries whose data the file does not hold */

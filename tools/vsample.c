@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <libavutil/log.h>
+
 static const char usage[] =
     "usage: vsample COMMAND [options]\n"
     "\n"
@@ -78,6 +80,9 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("missing COMMAND");
+    /* The CLI is the host program: FFmpeg's own console chatter is its choice to silence
+     * (the library never touches FFmpeg's global log level); errors come as vsample lines. */
+    av_log_set_level(AV_LOG_QUIET);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage, stdout);

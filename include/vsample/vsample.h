@@ -94,7 +94,7 @@ enum VsDurationSource {
 };
 
 typedef struct VsStreamInfo {
-    char path[1024];          ///< the path as given to vs_source_open
+    const char *path;         ///< the path, URL or name as given (owned by the source)
     char container[64];       ///< FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
     char codec[32];           ///< decoder name, e.g. "h264"
     int stream_index;         ///< index of the chosen video stream in the container
@@ -119,7 +119,7 @@ typedef struct VsStreamInfo {
     char color_primaries[24];
     char color_transfer[24];
     int vfr;                  ///< 1 variable frame rate, 0 constant, -1 unknown (no index)
-    uint8_t reserved[128];
+    uint8_t reserved[128 + 1024 - sizeof(const char *)];
 } VsStreamInfo;
 
 typedef struct VsSourceSettings {
@@ -127,8 +127,36 @@ typedef struct VsSourceSettings {
     int scan;          ///< 1 = always count frames with a demux-only scan when the
                        ///< container has no per-frame index (default 0 = only when
                        ///< the duration is missing)
-    uint8_t reserved[64];
+    int io_timeout_ms; ///< URLs: connect/read timeout (default 0 = 30000 ms)
+    uint8_t reserved[64 - sizeof(int)];
 } VsSourceSettings;
+
+/// Caller-provided reading, for inputs that are neither a path nor a buffer (a tar member, a
+/// Python file object). Thread-safety: the callbacks are called from the thread using the source
+/// or its reader's prefetch thread, one call at a time.
+typedef struct VsIO {
+    void *opaque;
+    /// Read up to size bytes into buf: bytes read (> 0), 0 at the end, < 0 on error.
+    int (*read)(void *opaque, uint8_t *buf, int size);
+    /// As lseek(2) with whence SEEK_SET/SEEK_CUR/SEEK_END, or whence VS_IO_SIZE: the total size
+    /// (< 0 if unknown). Returns the new position, < 0 on error. NULL: the input cannot seek;
+    /// then only what reads the input once from the start works (info and plans of files whose
+    /// header comes first, a plan decoded in order); anything that must seek fails with an error.
+    int64_t (*seek)(void *opaque, int64_t offset, int whence);
+} VsIO;
+/// whence for VsIO.seek asking for the total size; equal to FFmpeg's AVSEEK_SIZE, so the
+/// callbacks can be handed to FFmpeg as they are.
+#define VS_IO_SIZE 0x10000
+
+/// What to open: exactly one of path, data or io.
+typedef struct VsInput {
+    const char *path;  ///< a file path or a URL FFmpeg's protocols read (http, https, file:)
+    const void *data;  ///< a whole file in memory; not copied: it must outlive the source and its readers
+    size_t size;       ///< bytes at data
+    const VsIO *io;    ///< caller reads (the struct is copied; opaque must outlive the source)
+    const char *name;  ///< how messages and metadata name a data/io input (NULL = "<memory>" / "<stream>")
+    uint8_t reserved[64];
+} VsInput;
 
 /// An opened video file. Thread-safety: Unsafe; independent sources may be
 /// used from different threads at once.
@@ -137,9 +165,17 @@ typedef struct VsSource VsSource;
 /// Thread-safety: Safe.
 VS_API void vs_source_default_settings(VsSourceSettings *s);
 
-/// Open path and choose its best video stream. settings may be NULL (defaults).
-/// On success *out owns the file until vs_source_close(); path and settings are copied.
-/// Thread-safety: Safe: each call makes a source of its own.
+/// Open an input and choose its best video stream. settings may be NULL (defaults).
+/// On success *out owns the input's reading until vs_source_close(); input->path, ->name,
+/// ->io and settings are copied; input->data and io->opaque are not (they must outlive the
+/// source and its readers). A path with a URL scheme (http://, https://, file:) is read
+/// through FFmpeg's protocols, seeking by HTTP Range where the server allows it.
+/// A VsIO input serves one decoder at a time: its readers never split the plan over
+/// several decoders (VsReaderSettings.segments acts as 1).
+/// Thread-safety: Safe: each call makes a source of its own (the callbacks of one VsIO
+/// must not be shared by two sources).
+VS_API int vs_source_open_input(VsSource **out, const VsInput *input, const VsSourceSettings *settings);
+/// vs_source_open_input() with only input.path = path set.
 VS_API int vs_source_open(VsSource **out, const char *path, const VsSourceSettings *settings);
 /// Close the file and free what src owns (its info, its plan input's arrays). Close the
 /// readers over src first. Thread-safety: Unsafe.

@@ -33,7 +33,8 @@ int main(void)
     END();
 
     BEGIN(VsSourceSettings);
-    FIELD(VsSourceSettings, threads); FIELD(VsSourceSettings, scan); FIELD(VsSourceSettings, reserved);
+    FIELD(VsSourceSettings, threads); FIELD(VsSourceSettings, scan); FIELD(VsSourceSettings, io_timeout_ms);
+    FIELD(VsSourceSettings, reserved);
     END();
 
     BEGIN(VsPlanInput);

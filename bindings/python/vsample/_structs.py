@@ -12,7 +12,7 @@ class VsRational(Structure):
 
 class VsStreamInfo(Structure):
     _fields_ = [
-        ("path", c_char * 1024),
+        ("path", c_char_p),
         ("container", c_char * 64),
         ("codec", c_char * 32),
         ("stream_index", c_int),
@@ -39,12 +39,13 @@ class VsStreamInfo(Structure):
         ("color_primaries", c_char * 24),
         ("color_transfer", c_char * 24),
         ("vfr", c_int),
-        ("reserved", c_uint8 * 128),
+        ("reserved", c_uint8 * (128 + 1024 - 8)),
     ]
 
 
 class VsSourceSettings(Structure):
-    _fields_ = [("threads", c_int), ("scan", c_int), ("reserved", c_uint8 * 64)]
+    _fields_ = [("threads", c_int), ("scan", c_int), ("io_timeout_ms", c_int),
+                ("reserved", c_uint8 * (64 - 4))]
 
 
 class VsPlanInput(Structure):
