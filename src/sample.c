@@ -91,7 +91,7 @@ int vs_sample_open_source(VsSample **out, VsSource *src, const VsView *views, si
     return 0;
 }
 
-int vs_sample_open(VsSample **out, const char *path, const VsView *views, size_t nviews,
+int vs_sample_open(VsSample **out, const VsInput *input, const VsView *views, size_t nviews,
                    const VsSampleSettings *settings)
 {
     VsSampleSettings defaults;
@@ -105,7 +105,7 @@ int vs_sample_open(VsSample **out, const char *path, const VsView *views, size_t
     VsSourceSettings ss = settings->source;
     ss.scan = ss.scan || vs_strategy_needs_scan(strategy_of(settings));
     VsSource *src = NULL;
-    if ((ret = vs_source_open(&src, path, &ss)) < 0)
+    if ((ret = vs_source_open_input(&src, input, &ss)) < 0)
         return ret;
     if ((ret = vs_sample_open_source(out, src, views, nviews, settings)) < 0) {
         vs_source_close(&src);

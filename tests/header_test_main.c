@@ -2,9 +2,10 @@
 #include "vsample/vsample.h"
 
 int header_test_shard(void);
+int header_test_sample(void);
 
 int main(void)
 {
     VsView view = {0};
-    return view.width + header_test_shard();
+    return view.width + header_test_shard() + header_test_sample();
 }

@@ -87,7 +87,8 @@ int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *k
     set.plan = x->plan.settings;
     set.source.threads = x->plan.threads;
     set.reader = x->reader;
-    int ret = vs_sample_open(&s, path, x->views, x->nviews, &set), output_failed = 0;
+    VsInput input = {.path = path};
+    int ret = vs_sample_open(&s, &input, x->views, x->nviews, &set), output_failed = 0;
     if (ret < 0) /* the options were checked: what fails now is about this input */
         return report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
     Progress p = {x, key, now(), 0};

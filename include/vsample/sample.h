@@ -71,11 +71,12 @@ typedef struct VsSample VsSample;
 /// Thread-safety: Safe.
 VS_API void vs_sample_default_settings(VsSampleSettings *s);
 
-/// Open the video named by path (a file path or URL, as vs_source_open), plan it, size
-/// the views for it and open a reader. views (nviews >= 1) and settings are copied; the
+/// Open the input (a path, URL, buffer or caller reads, as vs_source_open_input), scanning
+/// it when the strategy needs every frame's time, plan it, size the views for it and open
+/// a reader. views (nviews >= 1) and settings are copied; the
 /// strategy text is read during the call only. On success *out belongs to the caller
 /// until vs_sample_close(). Thread-safety: Safe: each call makes a sample of its own.
-VS_API int vs_sample_open(VsSample **out, const char *path, const VsView *views, size_t nviews,
+VS_API int vs_sample_open(VsSample **out, const VsInput *input, const VsView *views, size_t nviews,
                           const VsSampleSettings *settings);
 /// The same over a source the caller opened (any input; scanned by the caller when
 /// vs_strategy_needs_scan() says so); src is borrowed and must outlive the sample, and

@@ -2,6 +2,7 @@
  * mirrors with ctypes, as JSON: {"VsView": {"size": N, "fields": {"name": [offset, size], ...}}, ...}.
  * tests/python/test_structs.py compares them with ctypes.sizeof / Structure offsets;
  * the compiler, not a hand-written table, is the reference. */
+#include "vsample/sample.h"
 #include "vsample/vsample.h"
 
 #include <stddef.h>
@@ -54,6 +55,18 @@ int main(void)
     FIELD(VsView, std); FIELD(VsView, pad_fill); FIELD(VsView, dtype); FIELD(VsView, layout);
     FIELD(VsView, t_multiple); FIELD(VsView, smart_factor); FIELD(VsView, smart_min_pixels);
     FIELD(VsView, smart_max_pixels); FIELD(VsView, smart_total_pixels); FIELD(VsView, reserved);
+    END();
+
+    BEGIN(VsViewOptions);
+    FIELD(VsViewOptions, presets); FIELD(VsViewOptions, width); FIELD(VsViewOptions, height);
+    FIELD(VsViewOptions, resize); FIELD(VsViewOptions, filter); FIELD(VsViewOptions, mean_set);
+    FIELD(VsViewOptions, mean); FIELD(VsViewOptions, std_set); FIELD(VsViewOptions, std);
+    FIELD(VsViewOptions, dtype); FIELD(VsViewOptions, layout); FIELD(VsViewOptions, reserved);
+    END();
+
+    BEGIN(VsSampleSettings);
+    FIELD(VsSampleSettings, strategy); FIELD(VsSampleSettings, plan); FIELD(VsSampleSettings, source);
+    FIELD(VsSampleSettings, reader); FIELD(VsSampleSettings, pad); FIELD(VsSampleSettings, reserved);
     END();
 
     BEGIN(VsReaderSettings);

@@ -107,13 +107,42 @@ class VsReaderSettings(Structure):
     ]
 
 
+class VsViewOptions(Structure):
+    _fields_ = [
+        ("presets", c_char_p),
+        ("width", c_int),
+        ("height", c_int),
+        ("resize", c_int),
+        ("filter", c_int),
+        ("mean_set", c_int),
+        ("mean", c_float * 3),
+        ("std_set", c_int),
+        ("std", c_float * 3),
+        ("dtype", c_int),
+        ("layout", c_int),
+        ("reserved", c_uint8 * 64),
+    ]
+
+
+class VsSampleSettings(Structure):
+    _fields_ = [
+        ("strategy", c_char_p),
+        ("plan", VsPlanSettings),
+        ("source", VsSourceSettings),
+        ("reader", VsReaderSettings),
+        ("pad", c_int),
+        ("reserved", c_uint8 * 64),
+    ]
+
+
 class VsFrameInfo(Structure):
     _fields_ = [("index", c_size_t), ("target", c_double), ("pts", c_double), ("clip", c_int32)]
 
 
 # Every struct above, by its C name (the struct test walks this).
 STRUCTS = {c.__name__: c for c in (VsRational, VsStreamInfo, VsSourceSettings, VsPlanInput,
-                                     VsPlanSettings, VsView, VsReaderSettings, VsFrameInfo)}
+                                     VsPlanSettings, VsView, VsReaderSettings, VsFrameInfo,
+                                     VsViewOptions, VsSampleSettings)}
 
 _handle = POINTER(c_void_p)  # VsThing **: open/close write through it
 
@@ -154,6 +183,23 @@ PROTOTYPES = {
     "vs_reader_backend": (c_int, [c_void_p]),
     "vs_reader_frames_decoded": (c_int64, [c_void_p]),
     "vs_reader_close": (None, [_handle]),
+    "vs_resize_from_name": (c_int, [c_char_p]),
+    "vs_filter_from_name": (c_int, [c_char_p]),
+    "vs_layout_from_name": (c_int, [c_char_p]),
+    "vs_seek_from_name": (c_int, [c_char_p]),
+    "vs_backend_from_name": (c_int, [c_char_p]),
+    "vs_view_options_default": (None, [POINTER(VsViewOptions)]),
+    "vs_views_build": (c_int, [POINTER(VsViewOptions), POINTER(VsView), c_size_t, POINTER(c_size_t)]),
+    "vs_sample_default_settings": (None, [POINTER(VsSampleSettings)]),
+    "vs_sample_open_source": (c_int, [_handle, c_void_p, POINTER(VsView), c_size_t,
+                                      POINTER(VsSampleSettings)]),
+    "vs_sample_close": (None, [_handle]),
+    "vs_sample_frames": (c_size_t, [c_void_p]),
+    "vs_sample_views": (POINTER(VsView), [c_void_p]),
+    "vs_sample_shape": (c_int, [c_void_p, c_size_t, POINTER(c_int64)]),
+    "vs_sample_metadata_json": (c_char_p, [c_void_p]),
+    "vs_sample_read": (c_int, [c_void_p, POINTER(c_void_p), POINTER(c_double), POINTER(c_double),
+                               POINTER(c_int32)]),
 }
 
 

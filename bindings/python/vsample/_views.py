@@ -1,19 +1,15 @@
 """Views (VsView) from load()'s preset / size / resize / filter / mean / std / dtype /
-layout arguments, with the rules of the CLI's --preset and custom view options
-(tools/view_options.c), so that load() and `vsample extract` agree byte for byte."""
+layout arguments. The library builds them (vs_views_build, the same rules as the CLI's
+--preset and custom view options), so that load() and `vsample extract` agree byte for
+byte; only the argument checks and numpy's dtype names live here."""
 import ctypes
 
 import numpy as np
 
 from ._lib import VS_ERR_INVALID_ARG, Error, check, lib
-from ._structs import VsView
+from ._structs import VsView, VsViewOptions
 
-RESIZE = {"squash": 0, "short-crop": 1, "pad": 2}
-FILTER = {"bicubic": 0, "bilinear": 1, "area": 2, "lanczos": 3}
-LAYOUT = {"tchw": 0, "thwc": 1}
-VS_RESIZE_SQUASH, VS_RESIZE_PAD, VS_RESIZE_SMART = 0, 2, 3
-VS_LAYOUT_THWC = 1
-
+MAX_VIEWS = 8
 # dtype names: the library's and numpy's. bf16 comes back as its raw uint16 bits.
 DTYPE = {"u8": 0, "uint8": 0, "f16": 1, "float16": 1, "bf16": 2, "bfloat16": 2, "f32": 3, "float32": 3}
 NUMPY_DTYPE = {0: np.uint8, 1: np.float16, 2: np.uint16, 3: np.float32}
@@ -27,6 +23,15 @@ def _choice(what, value, table):
     if isinstance(value, str) and value in table:
         return table[value]
     raise _bad("%s: unknown value %r (expected %s)", what, value, ", ".join(table))
+
+
+def named(what, value, from_name, allowed):
+    """The library's enum value of a name (vs_*_from_name), for the names in allowed."""
+    if isinstance(value, str) and value in allowed:
+        code = from_name(value.encode())
+        if code >= 0:
+            return code
+    raise _bad("%s: unknown value %r (expected %s)", what, value, ", ".join(allowed))
 
 
 def dtype_code(dtype):
@@ -76,62 +81,33 @@ def preset_names():
 
 
 def build(preset, dtype, layout, size=None, resize=None, filter=None, mean=None, std=None):
-    """The views load() reads: a list of VsView, validated, not yet resolved."""
+    """The views load() reads: a list of VsView from vs_views_build, validated, not yet
+    sized for a video (the sample does that)."""
     h = lib()
+    o = VsViewOptions()
+    h.vs_view_options_default(ctypes.byref(o))
     names = preset.split(",") if isinstance(preset, str) else list(preset or [])
-    names = [n.strip() for n in names if n.strip()]
-    custom = any(v is not None for v in (size, resize, filter, mean, std))
-    views = []
-    for name in names:
-        if name == "apollo":  # both of Apollo's towers from one decode
-            expand = ["apollo-siglip", "apollo-internvideo2"]
-        else:
-            expand = [name]
-        for n in expand:
-            if any(v.name.decode() == n for v in views):
-                raise _bad("preset: %r given twice", n)
-            v = VsView()
-            check(h.vs_view_preset(ctypes.byref(v), n.encode()))
-            views.append(v)
-    if not views:
-        if not custom:
-            raise _bad("preset: no preset named")
-        v = VsView()
-        h.vs_view_default(ctypes.byref(v))
-        views.append(v)
-    if custom:
-        if len(views) > 1:
-            raise _bad("size/resize/filter/mean/std make one custom view: give at most one preset")
-        v = views[0]
-        v.name = b"custom"
-        if size is not None:
-            v.width, v.height = _size(size)
-            if v.resize == VS_RESIZE_SMART:
-                v.resize = VS_RESIZE_SQUASH  # a size given is the size wanted
-        if resize is not None:
-            v.resize = _choice("resize", resize, RESIZE)
-        if filter is not None:
-            v.filter = _choice("filter", filter, FILTER)
-        if mean is not None:
-            for c, m in enumerate(_triple("mean", mean)):
-                v.mean[c] = m
-        if std is not None:
-            for c, s in enumerate(_triple("std", std)):
-                v.std[c] = s
-        if mean is not None and v.resize == VS_RESIZE_PAD:
-            for c in range(3):  # int(mean * 255) in float, as the CLI computes it
-                f = float(np.float32(v.mean[c]) * np.float32(255))
-                v.pad_fill[c] = 0 if f < 0 else 255 if f > 255 else int(f)
-    code, lay = dtype_code(dtype), _choice("layout", layout, LAYOUT)
-    for v in views:
-        v.dtype = code
-        v.layout = lay
-        check(h.vs_view_validate(ctypes.byref(v)))
-    return views
-
-
-def frame_shape(view):
-    """Shape of one frame of a (resolved) view: (3, H, W) or (H, W, 3)."""
-    if view.layout == VS_LAYOUT_THWC:
-        return (view.height, view.width, 3)
-    return (3, view.height, view.width)
+    if not all(isinstance(n, str) for n in names):
+        raise _bad("preset: %r is not a preset name or a list of them", preset)
+    text = ",".join(n.strip() for n in names)
+    o.presets = text.encode()
+    if size is not None:
+        o.width, o.height = _size(size)
+    if resize is not None:
+        o.resize = named("resize", resize, h.vs_resize_from_name, ("squash", "short-crop", "pad"))
+    if filter is not None:
+        o.filter = named("filter", filter, h.vs_filter_from_name, ("bicubic", "bilinear", "area", "lanczos"))
+    if mean is not None:
+        o.mean_set = 1
+        for c, m in enumerate(_triple("mean", mean)):
+            o.mean[c] = m
+    if std is not None:
+        o.std_set = 1
+        for c, v in enumerate(_triple("std", std)):
+            o.std[c] = v
+    o.dtype = dtype_code(dtype)
+    o.layout = named("layout", layout, h.vs_layout_from_name, ("tchw", "thwc"))
+    views = (VsView * MAX_VIEWS)()
+    count = ctypes.c_size_t()
+    check(h.vs_views_build(ctypes.byref(o), views, MAX_VIEWS, ctypes.byref(count)))
+    return list(views[:count.value])

@@ -1,6 +1,6 @@
 """info(), plan() and load(): a video's stream info, its plan of times, and its frames
-preprocessed into numpy arrays, each one call of the C pipeline (vs_source_open ->
-vs_plan_create -> vs_reader_open / vs_reader_next). Every handle is closed before the
+preprocessed into numpy arrays, each one call of the C library (a source; its plan; the
+sample, which sizes the views, pads and reads every frame). Every handle is closed before the
 call returns, also when it raises."""
 import contextlib
 import ctypes
@@ -10,11 +10,9 @@ import numpy as np
 
 from . import _views
 from ._lib import VS_ERR_INTERNAL, VS_ERR_INVALID_ARG, Error, check, lib
-from ._structs import VsFrameInfo, VsPlanInput, VsPlanSettings, VsReaderSettings, VsSourceSettings
+from ._structs import VsPlanInput, VsPlanSettings, VsSampleSettings, VsSourceSettings
 
 _DURATION_SOURCES = ["unknown", "index", "stream", "format", "scan"]
-_SEEK = {"exact": 0, "approximate": 1}
-_BACKEND = {"cpu": 0, "auto": 1, "vulkan": 2}
 
 
 def _path_bytes(path):
@@ -44,11 +42,8 @@ def _source(path, strategy=None, scan=False, threads=0):
         h.vs_source_close(ctypes.byref(src))
 
 
-@contextlib.contextmanager
-def _plan(src, strategy, start, end, min_frames, max_frames, seed):
-    h = lib()
-    ps = VsPlanSettings()
-    h.vs_plan_default_settings(ctypes.byref(ps))
+def _plan_settings(ps, start, end, min_frames, max_frames, seed):
+    """The trim, budget and seed arguments into a VsPlanSettings (its defaults set)."""
     if start is not None:
         ps.start = float(start)
     if end is not None:
@@ -58,6 +53,14 @@ def _plan(src, strategy, start, end, min_frames, max_frames, seed):
     if max_frames is not None:
         ps.max_frames = int(max_frames)
     ps.seed = int(seed or 0)
+
+
+@contextlib.contextmanager
+def _plan(src, strategy, start, end, min_frames, max_frames, seed):
+    h = lib()
+    ps = VsPlanSettings()
+    h.vs_plan_default_settings(ctypes.byref(ps))
+    _plan_settings(ps, start, end, min_frames, max_frames, seed)
     pin = VsPlanInput()
     check(h.vs_source_plan_input(src, ctypes.byref(pin)))
     plan = ctypes.c_void_p()
@@ -190,11 +193,14 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     h = lib()
     sb = _strategy_bytes(strategy)
     views = _views.build(preset, dtype, layout, size, resize, filter, mean, std)
-    rs = VsReaderSettings()
-    h.vs_reader_default_settings(ctypes.byref(rs))
-    rs.backend = _views._choice("backend", backend, _BACKEND)
+    st = VsSampleSettings()
+    h.vs_sample_default_settings(ctypes.byref(st))
+    st.strategy = sb
+    _plan_settings(st.plan, start, end, min_frames, max_frames, seed)
+    rs = st.reader
+    rs.backend = _views.named("backend", backend, h.vs_backend_from_name, ("cpu", "auto", "vulkan"))
     rs.gpu = int(gpu)
-    rs.seek = _views._choice("seek", seek, _SEEK)
+    rs.seek = _views.named("seek", seek, h.vs_seek_from_name, ("exact", "approximate"))
     segments = int(segments)
     if not 0 <= segments <= 4:
         raise Error(VS_ERR_INVALID_ARG, f"segments: {segments} is out of range [0, 4]")
@@ -204,53 +210,32 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
         if not 0 <= prefetch <= 8:
             raise Error(VS_ERR_INVALID_ARG, f"prefetch: {prefetch} is out of range [0, 8]")
         rs.prefetch = prefetch if prefetch else -1
+    st.pad = 1 if pad else 0
     check(h.vs_backend_available(rs.backend, rs.gpu))
 
-    with _source(path, strategy=sb, threads=threads) as src, \
-            _plan(src, sb, start, end, min_frames, max_frames, seed) as p:
-        n = h.vs_plan_count(p)
-        si = h.vs_source_info(src).contents
-        multiple = 1
-        for v in views:
-            check(h.vs_view_resolve(ctypes.byref(v), si.display_width, si.display_height, n))
-            multiple = max(multiple, v.t_multiple)
-        total = -(-n // multiple) * multiple if pad else n
-        arrays = [np.empty((total,) + _views.frame_shape(v), _views.NUMPY_DTYPE[v.dtype]) for v in views]
-        pts = np.empty(total, np.float64)
-        target = np.empty(total, np.float64)
-        nv = len(views)
-        view_array = (type(views[0]) * nv)(*views)
-        reader = ctypes.c_void_p()
-        check(h.vs_reader_open(ctypes.byref(reader), src, p, view_array, nv, ctypes.byref(rs)))
+    nv = len(views)
+    with _source(path, strategy=sb, threads=threads) as src:
+        sample = ctypes.c_void_p()
+        check(h.vs_sample_open_source(ctypes.byref(sample), src, (type(views[0]) * nv)(*views), nv,
+                                      ctypes.byref(st)))
         try:
-            _read(h, reader, arrays, pts, target, n)
+            total = h.vs_sample_frames(sample)
+            sized = h.vs_sample_views(sample)
+            shape = (ctypes.c_int64 * 4)()
+            arrays = []
+            for v in range(nv):
+                check(h.vs_sample_shape(sample, v, shape))
+                arrays.append(np.empty(tuple(shape), _views.NUMPY_DTYPE[sized[v].dtype]))
+            names = [sized[v].name.decode() for v in range(nv)]
+            pts = np.empty(total, np.float64)
+            target = np.empty(total, np.float64)
+            dst = (ctypes.c_void_p * nv)(*[a.ctypes.data for a in arrays])
+            dbl = ctypes.POINTER(ctypes.c_double)
+            # one call for every frame: the GIL is released while the library decodes
+            check(h.vs_sample_read(sample, dst, pts.ctypes.data_as(dbl), target.ctypes.data_as(dbl), None))
         finally:
-            h.vs_reader_close(ctypes.byref(reader))
-    if n:
-        for a in arrays + [pts, target]:  # the last frame repeated, as extract pads
-            a[n:] = a[n - 1]
-    if len(views) == 1:
+            h.vs_sample_close(ctypes.byref(sample))
+    if nv == 1:
         return arrays[0], pts, target
-    return {v.name.decode(): a for v, a in zip(views, arrays)}, pts, target
+    return dict(zip(names, arrays)), pts, target
 
-
-def _read(h, reader, arrays, pts, target, n):
-    """Frames 0..n-1 of the reader straight into row i of each array."""
-    nv = len(arrays)
-    dst = (ctypes.c_void_p * nv)()
-    base = [a.ctypes.data for a in arrays]
-    step = [a[0].nbytes if len(a) else 0 for a in arrays]
-    fi = VsFrameInfo()
-    for i in range(n + 1):
-        for v in range(nv):
-            dst[v] = base[v] + i * step[v] if i < n else None
-        # one call more must say "end of plan"; it gets no buffers (dst NULL: fetch only)
-        ret = check(h.vs_reader_next(reader, dst if i < n else None, ctypes.byref(fi)))
-        if ret == 0:
-            if i != n:
-                raise Error(VS_ERR_INTERNAL, f"libvsample: the reader ended after {i} of {n} frames")
-            return
-        if i == n or fi.index != i:
-            raise Error(VS_ERR_INTERNAL, f"libvsample: the reader returned frame {fi.index} as frame {i} of {n}")
-        pts[i] = fi.pts
-        target[i] = fi.target
