@@ -4,6 +4,7 @@
 #include "sample_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* JSON text is UTF-8; a path need not be: its other bytes become '?'. */
 static json_t *text_lossy(const char *s)

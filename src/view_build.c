@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "vsample/sample.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +31,12 @@ static int add_preset(VsView *views, size_t max, size_t *n, const char *name)
     for (size_t j = 0; j < *n; j++)
         if (!strcmp(views[j].name, name))
             return vs_error(VS_ERR_INVALID_ARG, "preset: '%s' given twice", name);
-    if (vs_view_preset(&views[*n], name) < 0)
-        return vs_error(VS_ERR_INVALID_ARG, "preset: unknown preset '%s'", name);
+    if (vs_view_preset(&views[*n], name) < 0) {
+        char known[256] = "";
+        for (const char *const *p = vs_view_preset_names(); *p; p++)
+            snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s, ", *p);
+        return vs_error(VS_ERR_INVALID_ARG, "preset: unknown preset '%s' (known: %sapollo)", name, known);
+    }
     (*n)++;
     return 0;
 }

@@ -19,14 +19,14 @@ static int parse_triple(const char *opt, const char *text, float out[3])
     for (int c = 0; c < 3 && !ret; c++, tok = strtok_r(NULL, ",", &save)) {
         double v;
         if (!tok)
-            ret = usage_error("%s: '%s' needs three comma-separated numbers", opt, text), -1;
+            ret = (usage_error("%s: '%s' needs three comma-separated numbers", opt, text), -1);
         else if (parse_double(opt, tok, &v) < 0)
             ret = -1;
         else
             out[c] = (float)v;
     }
     if (!ret && tok)
-        ret = usage_error("%s: '%s' needs exactly three numbers", opt, text), -1;
+        ret = (usage_error("%s: '%s' needs exactly three numbers", opt, text), -1);
     free(buf);
     return ret;
 }
@@ -71,7 +71,7 @@ int view_option(ViewOptions *o, int argc, char **argv, int *i)
         o->presets = v;
     else if (!strcmp(opt, "--dtype")) {
         if ((o->dtype = vs_dtype_from_name(v)) < 0)
-            r = usage_error("--dtype: unknown value '%s' (expected u8, f16, bf16 or f32)", v), -1;
+            r = (usage_error("--dtype: unknown value '%s' (expected u8, f16, bf16 or f32)", v), -1);
     } else if (!strcmp(opt, "--layout"))
         r = lookup(opt, v, vs_layout_from_name(v), &o->layout);
     else if (!strcmp(opt, "--size"))
