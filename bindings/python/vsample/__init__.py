@@ -9,8 +9,9 @@ extension).
         sample["siglip-384"], sample["pts"]
 
 libvsample is found through the VSAMPLE_LIBRARY environment variable (a path to
-libvsample.so) when set, else the in-tree build (build/src/libvsample.so beside this
-package's bindings/ directory), else the installed library. Library failures raise
+libvsample.so) when set, else the in-tree build (build/src/libvsample.so, when run from
+the source checkout), else an installed one (sys.prefix, the system's loader,
+/usr/local: vsample._lib says the order). Library failures raise
 vsample.Error, whose .code is a VS_ERR_* value and whose message is the library's.
 The functions can be called from several Python threads at once: each call has
 sources, plans and readers of its own (the C API's contract), and ctypes releases

@@ -1,14 +1,23 @@
 """Loading libvsample, its error codes, and the Error exception.
 
 The library is looked up once, on first use (so that open_shards, which needs no
-library, works without one):
-  1. the VSAMPLE_LIBRARY environment variable, a path to libvsample.so, when set;
-  2. the in-tree build, build/src/libvsample.so in the repository around this package;
-  3. the installed library: ctypes.util.find_library("vsample"), else "libvsample.so.0".
+library, works without one), in this order; the first that loads and whose
+vs_version() has the major version this package expects (LIBRARY_MAJOR) wins:
+  1. the VSAMPLE_LIBRARY environment variable, a path to libvsample.so, when set
+     (then nothing else is tried);
+  2. the in-tree build, build/src/libvsample.so, when this package is run from the
+     source checkout (bindings/python/vsample beside the top meson.build);
+  3. sys.prefix's lib/<multiarch>, lib64 and lib (`meson install --prefix` a venv);
+  4. the system's loader: ctypes.util.find_library("vsample"), then "libvsample.so.0";
+  5. /usr/local/lib/<multiarch> and /usr/local/lib (meson install's default prefix,
+     which the loader's cache may not list until ldconfig runs).
+Failing that, vsample.Error (VS_ERR_NOT_FOUND) with one line naming every place tried.
 """
 import ctypes
 import ctypes.util
 import os
+import sys
+import sysconfig
 import threading
 
 from . import _structs
@@ -57,21 +66,51 @@ _lock = threading.Lock()
 _lib = None
 
 
+LIBRARY_MAJOR = 0  # the major version of libvsample this package was written for
+SONAME = f"libvsample.so.{LIBRARY_MAJOR}"
+
+
+def _lib_dirs(prefix):
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    subdirs = (["lib/" + multiarch] if multiarch else []) + ["lib64", "lib"]
+    return [os.path.join(prefix, d) for d in subdirs]
+
+
 def _candidates():
+    """([(path or name, is_path)], from_env): where to look, in order."""
     env = os.environ.get("VSAMPLE_LIBRARY")
     if env:
-        return [env], True
+        return [(env, False)], True
+    found = []
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(os.path.dirname(os.path.dirname(here)))
-    names = []
-    in_tree = os.path.join(repo, "build", "src", "libvsample.so")
-    if os.path.exists(in_tree):
-        names.append(in_tree)
-    found = ctypes.util.find_library("vsample")
-    if found:
-        names.append(found)
-    names.append("libvsample.so.0")
+    if (os.path.isfile(os.path.join(repo, "meson.build"))
+            and here == os.path.join(repo, "bindings", "python", "vsample")):
+        found.append((os.path.join(repo, "build", "src", "libvsample.so"), True))
+    found += [(os.path.join(d, SONAME), True) for d in _lib_dirs(sys.prefix)]
+    name = ctypes.util.find_library("vsample")
+    if name:
+        found.append((name, False))
+    found.append((SONAME, False))
+    found += [(os.path.join(d, SONAME), True) for d in _lib_dirs("/usr/local") if d != "/usr/local/lib64"]
+    names, seen = [], set()
+    for name, is_path in found:
+        if name not in seen:
+            seen.add(name)
+            names.append((name, is_path))
     return names, False
+
+
+def _check(handle):
+    """None when handle is a libvsample this package can drive (prototypes declared), else why not."""
+    try:
+        _structs.declare(handle)
+    except AttributeError as e:
+        return f"not libvsample or too old: {e}"
+    version = (handle.vs_version() or b"").decode("utf-8", "replace")
+    if version.split(".")[0] != str(LIBRARY_MAJOR):
+        return f"version {version!r}, expected {LIBRARY_MAJOR}.x"
+    return None
 
 
 def library_path():
@@ -88,19 +127,28 @@ def lib():
         if _lib is None:
             names, from_env = _candidates()
             tried = []
-            for name in names:
+            for name, is_path in names:
+                if is_path and not os.path.exists(name):
+                    tried.append(f"{name} (absent)")
+                    continue
                 try:
                     handle = ctypes.CDLL(name)
                 except OSError as e:
                     tried.append(f"{name} ({e})")
                     continue
-                _structs.declare(handle)
+                why = _check(handle)
+                if why:
+                    tried.append(f"{name} ({why})")
+                    continue
                 handle._vsample_path = name
                 _lib = handle
                 break
             else:
-                where = "VSAMPLE_LIBRARY=" if from_env else ""
-                raise Error(VS_ERR_NOT_FOUND, "libvsample: cannot load " + where + "; ".join(tried))
+                if from_env:
+                    msg = "libvsample: cannot load VSAMPLE_LIBRARY=" + tried[0]
+                else:
+                    msg = "libvsample: not found (set VSAMPLE_LIBRARY to its path); tried " + "; ".join(tried)
+                raise Error(VS_ERR_NOT_FOUND, msg)
     return _lib
 
 
