@@ -569,16 +569,16 @@ int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, con
     r->fetched.frame = av_frame_alloc();
     if (!r->times || !r->pkt || !r->prev || !r->next || !r->fetched.frame)
         goto fail;
-    memcpy(r->times, times, r->n * sizeof(*r->times));
+    vs_copy(r->times, times, r->n * sizeof(*r->times));
     if (!(r->sorted = malloc((r->n ? r->n : 1) * sizeof(*r->sorted))) || vs_lookahead_init(&r->la) < 0)
         goto fail;
-    memcpy(r->sorted, r->times, r->n * sizeof(*r->sorted));
-    qsort(r->sorted, r->n, sizeof(*r->sorted), cmp_double);
+    vs_copy(r->sorted, r->times, r->n * sizeof(*r->sorted));
+    vs_sort(r->sorted, r->n, sizeof(*r->sorted), cmp_double);
     if (clips) {
         r->clips = malloc((r->n ? r->n : 1) * sizeof(*r->clips));
         if (!r->clips)
             goto fail;
-        memcpy(r->clips, clips, r->n * sizeof(*r->clips));
+        vs_copy(r->clips, clips, r->n * sizeof(*r->clips));
     }
     for (size_t i = 0; i < nviews; i++) {
         if ((ret = vs_view_validate(&views[i])) < 0)

@@ -5,6 +5,8 @@
 #include "vsample/vsample.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -18,6 +20,20 @@ int vs_error(int code, const char *fmt, ...) VS_PRINTF(2, 3);
 
 /* Log through the user's callback (default: stderr for warnings and errors). */
 void vs_log(int level, const char *fmt, ...) VS_PRINTF(2, 3);
+
+/* qsort and memcpy with nothing to do: their pointers may then be NULL (an
+ * empty array never allocated), which the C library does not allow. */
+static inline void vs_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
+static inline void vs_copy(void *dst, const void *src, size_t bytes)
+{
+    if (bytes)
+        memcpy(dst, src, bytes);
+}
 
 /* Map an FFmpeg AVERROR to a VS_ERR_* code. */
 int vs_error_from_av(int averror);

@@ -16,7 +16,7 @@ int vs_timestamps_vary(int64_t *ts, size_t n)
 {
     if (n < 3)
         return n ? 0 : -1;
-    qsort(ts, n, sizeof(*ts), cmp_i64);
+    vs_sort(ts, n, sizeof(*ts), cmp_i64);
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t i = 1; i < n; i++) {
         int64_t d = ts[i] - ts[i - 1];
@@ -143,7 +143,7 @@ int vs_keyindex_scan(VsSource *src)
     src->no_timestamps = all.n > 0 && untimed == (int64_t)all.n;
     /* Guessed presentation times are irregular; decode times pace the stream too. */
     k->vfr = guessed && dts.n == all.n ? vs_timestamps_vary(dts.v, dts.n) : vs_timestamps_vary(all.v, all.n);
-    qsort(all.v, all.n, sizeof(*all.v), cmp_i64);
+    vs_sort(all.v, all.n, sizeof(*all.v), cmp_i64);
     k->packet_end = all.n ? vs_source_ts_to_sec(src, end) : 0;
     if (all.n >= 2) {
         /* Packets without a duration: the last frame lasts as long as the one before. */
@@ -165,7 +165,7 @@ int vs_keyindex_scan(VsSource *src)
         (src->dec->has_b_frames > 0 || src->st->codecpar->video_delay > 0) &&
         (ret = vs_keytimes_resolve(src, keys.v, keys.n)) < 0)
         goto done;
-    qsort(keys.v, keys.n, sizeof(*keys.v), cmp_key);
+    vs_sort(keys.v, keys.n, sizeof(*keys.v), cmp_key);
     k->key_times = malloc((keys.n ? keys.n : 1) * sizeof(double));
     k->key_pos = malloc((keys.n ? keys.n : 1) * sizeof(int64_t));
     if (!k->key_times || !k->key_pos) {
