@@ -34,22 +34,19 @@ static int parse_triple(const char *opt, const char *text, float out[3])
     return 0;
 }
 
-static int lookup(const char *opt, const char *text, const char *const *names, int *out)
+/* A name the library knows (value from from_name, -1 if not) into *out. */
+static int lookup(const char *opt, const char *text, int value, int *out)
 {
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(text, names[i])) {
-            *out = i;
-            return 0;
-        }
-    usage_error("%s: unknown value '%s'", opt, text);
-    return -1;
+    if (value < 0) {
+        usage_error("%s: unknown value '%s'", opt, text);
+        return -1;
+    }
+    *out = value;
+    return 0;
 }
 
 int view_option(ViewOptions *o, int argc, char **argv, int *i)
 {
-    static const char *const resize_names[] = {"squash", "short-crop", "pad", NULL};
-    static const char *const filter_names[] = {"bicubic", "bilinear", "area", "lanczos", NULL};
-    static const char *const layout_names[] = {"tchw", "thwc", NULL};
     const char *opt = argv[*i];
     if (strcmp(opt, "--preset") && strcmp(opt, "--size") && strcmp(opt, "--resize") &&
         strcmp(opt, "--filter") && strcmp(opt, "--mean") && strcmp(opt, "--std") &&
@@ -73,7 +70,7 @@ int view_option(ViewOptions *o, int argc, char **argv, int *i)
         return 1;
     }
     if (!strcmp(opt, "--layout"))
-        return lookup(opt, v, layout_names, &o->layout) < 0 ? -1 : 1;
+        return lookup(opt, v, vs_layout_from_name(v), &o->layout) < 0 ? -1 : 1;
     o->custom = 1;
     if (!strcmp(opt, "--size")) {
         char *x = strchr(v, 'x');
@@ -90,11 +87,13 @@ int view_option(ViewOptions *o, int argc, char **argv, int *i)
         o->width = (int)w;
         o->height = (int)h;
     } else if (!strcmp(opt, "--resize")) {
-        if (lookup(opt, v, resize_names, &o->resize) < 0)
+        // smart resize comes with its preset's budget: --preset qwen2vl, not --resize
+        int r = vs_resize_from_name(v);
+        if (lookup(opt, v, r == VS_RESIZE_SMART ? -1 : r, &o->resize) < 0)
             return -1;
         o->resize_given = 1;
     } else if (!strcmp(opt, "--filter")) {
-        if (lookup(opt, v, filter_names, &o->filter) < 0)
+        if (lookup(opt, v, vs_filter_from_name(v), &o->filter) < 0)
             return -1;
         o->filter_given = 1;
     } else if (!strcmp(opt, "--mean")) {
