@@ -34,7 +34,6 @@ struct VsShardWriter {
     VsShardIndex index;
     int failed;         // first I/O or memory error: every later call returns it
     char errmsg[1024];
-    VsBuf scratch;      // header entries measured while placing a sample
 };
 
 void vs_shard_default_settings(VsShardSettings *s)
@@ -82,7 +81,6 @@ static void writer_free(VsShardWriter *w)
 {
     vs_shard_sample_free(&w->smp);
     vs_shard_index_free(&w->index);
-    vs_buf_free(&w->scratch);
     free(w->dir);
     free(w);
 }
@@ -162,18 +160,11 @@ int vs_shard_writer_open(VsShardWriter **out, const char *dir, const VsShardSett
 
 /* -------------------------------------------------------------- placement */
 
-static uint64_t fragments_len(VsShardWriter *w, VsShardSample *s, uint64_t base, int64_t first, int64_t n)
-{
-    vs_buf_truncate(&w->scratch, 0);
-    vs_shard_put_fragments(s, base, first, n, &w->scratch, &w->scratch);
-    return w->scratch.len;
-}
-
 /* Size of the shard once it holds n more frames from `first`. */
-static uint64_t part_size(VsShardWriter *w, VsShardSample *s, uint64_t reserve, uint64_t data, uint64_t entries,
+static uint64_t part_size(VsShardSample *s, uint64_t reserve, uint64_t data, uint64_t entries,
                           int64_t first, int64_t n)
 {
-    uint64_t header = entries + fragments_len(w, s, data, first, n);
+    uint64_t header = entries + vs_shard_fragments_len(s, data, first, n);
     return vs_shard_file_size(reserve, header, data + (uint64_t)n * s->frame_bytes);
 }
 
@@ -186,13 +177,13 @@ static int64_t fit_frames(VsShardWriter *w, VsShardSample *s, uint64_t reserve, 
     uint64_t F = s->frame_bytes;
     // Estimate with the header entries of all `left` frames, then adjust: the
     // entries of n frames differ only in the digits of their numbers.
-    uint64_t fixed = vs_shard_file_size(reserve, entries + fragments_len(w, s, data, first, left), data);
+    uint64_t fixed = vs_shard_file_size(reserve, entries + vs_shard_fragments_len(s, data, first, left), data);
     int64_t n = 0;
     if (fixed < w->cap)
         n = (w->cap - fixed) / F < (uint64_t)left ? (int64_t)((w->cap - fixed) / F) : left;
-    while (n > 0 && part_size(w, s, reserve, data, entries, first, n) > w->cap)
+    while (n > 0 && part_size(s, reserve, data, entries, first, n) > w->cap)
         n--;
-    while (n < left && part_size(w, s, reserve, data, entries, first, n + 1) <= w->cap)
+    while (n < left && part_size(s, reserve, data, entries, first, n + 1) <= w->cap)
         n++;
     return n;
 }
@@ -207,7 +198,7 @@ static int place_sample(VsShardWriter *w, VsShardSample *s)
     int rc = 0;
     VsShardFile *f = w->cur;
     if (f) {
-        int64_t n = fit_frames(w, s, f->reserve, f->data_used, f->meta.len + f->tensors.len, 0, frames);
+        int64_t n = fit_frames(w, s, f->reserve, f->data_used, f->entries_len, 0, frames);
         if (n < frames && fit_frames(w, s, w->reserve_next, 0, 0, 0, frames) == frames)
             n = 0; // the current shard is complete: finalized when this sample ends
         if (n > 0 && !(rc = vs_shard_grow_parts(s)))
@@ -224,7 +215,7 @@ static int place_sample(VsShardWriter *w, VsShardSample *s)
         rc = vs_shard_add_part(s, g, first, n > 0 ? n : 1);
         first += n > 0 ? n : 1;
     }
-    if (!rc && w->scratch.oom)
+    if (!rc && s->oom)
         rc = vs_error(VS_ERR_NOMEM, "%s: out of memory", w->dir);
     return rc;
 }
@@ -245,21 +236,29 @@ int vs_shard_begin_sample(VsShardWriter *w, const char *key, const char *metadat
         return rc;
     if (vs_shard_index_has(&w->index, key))
         return vs_error(VS_ERR_INVALID_ARG, "%s: sample key '%s' used twice", w->dir, key);
-    if (!metadata_json)
-        metadata_json = "{}";
-    if (!vs_json_is_object(metadata_json))
-        return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': metadata is not a JSON object", key);
     if (frames < 1 || frames > INT32_MAX)
         return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': %" PRId64 " frames", key, frames);
     if ((rc = vs_shard_check_tensors(key, tensors, ntensors)))
         return rc;
+    json_error_t jerr;
+    json_t *meta = metadata_json ? json_loads(metadata_json, 0, &jerr) : json_object();
+    if (!meta && !metadata_json)
+        return vs_error(VS_ERR_NOMEM, "shards: sample '%s': out of memory", key);
+    if (!meta)
+        return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': metadata is not a JSON object: %s (column %d)",
+                        key, jerr.text, jerr.column);
+    if (!json_is_object(meta)) {
+        json_decref(meta);
+        return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': metadata is not a JSON object", key);
+    }
     VsShardSample *s = NULL;
-    if ((rc = vs_shard_sample_create(&s, key, metadata_json, tensors, ntensors, frames, with_clip)))
+    if ((rc = vs_shard_sample_create(&s, key, meta, tensors, ntensors, frames, with_clip)))
         return rc; // nothing was touched: the writer stays usable
     if (w->cur) {
         s->cur_data = w->cur->data_used;
-        s->cur_meta = w->cur->meta.len;
-        s->cur_tensors = w->cur->tensors.len;
+        s->cur_meta = json_object_size(w->cur->meta);
+        s->cur_tensors = json_object_size(w->cur->tensors);
+        s->cur_entries = w->cur->entries_len;
     }
     s->next_index = w->next_index;
     w->smp = s; // from here its files are tracked, also for cleanup after a failure
@@ -354,7 +353,8 @@ void vs_shard_abort_sample(VsShardWriter *w)
         if (s->parts[i].file != w->cur) {
             vs_shard_file_remove(&s->parts[i].file); // created for this sample
         } else {
-            int rc = vs_shard_file_rollback(w->cur, s->cur_data, s->cur_meta, s->cur_tensors);
+            int rc = vs_shard_file_rollback(w->cur, s->cur_data, s->cur_meta, s->cur_tensors,
+                                            s->cur_entries);
             if (rc)
                 fail(w, rc);
         }

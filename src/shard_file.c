@@ -20,12 +20,27 @@
 #error "safetensors data is little-endian; this writer copies host bytes as they are"
 #endif
 
-static const char META_OPEN[] = "{\"__metadata__\":{";
+/* The header is {"__metadata__":{...},"NAME":{...},...} dumped compact: its
+ * length is that of the entries (each with a comma) less one comma, plus
+ * {"__metadata__":{}} and the closing brace. */
+static const char META_KEY[] = "__metadata__";
 
-/* The header text is META_OPEN, meta without its leading ',', "}", tensors, "}". */
 static uint64_t header_len(uint64_t entries_len)
 {
-    return entries_len + (sizeof(META_OPEN) - 1) - 1 + 2;
+    return entries_len - 1 + (sizeof("{\"__metadata__\":{}") - 1) + 1;
+}
+
+size_t vs_json_len(const json_t *v)
+{
+    return json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+size_t vs_json_entry_len(const char *key, const json_t *value)
+{
+    json_t *k = json_string(key);
+    size_t kn = k ? vs_json_len(k) : 0, vn = vs_json_len(value);
+    json_decref(k);
+    return kn && vn ? 1 + kn + 1 + vn : 0;
 }
 
 static uint64_t round8(uint64_t v)
@@ -71,7 +86,9 @@ int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t
         f->tmp_path = NULL;
     if (asprintf(&f->copy_path, "%s/.shard-%05d.safetensors.copy.tmp", dir, index) < 0)
         f->copy_path = NULL;
-    if (!f->path || !f->tmp_path || !f->copy_path) {
+    f->meta = json_object();
+    f->tensors = json_object();
+    if (!f->path || !f->tmp_path || !f->copy_path || !f->meta || !f->tensors) {
         vs_shard_file_remove(&f);
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
     }
@@ -92,37 +109,68 @@ int vs_shard_file_write(VsShardFile *f, const void *p, size_t n, uint64_t off)
     return vs_write_all(f->fd, p, n, f->reserve + off, f->path);
 }
 
-int vs_shard_file_rollback(VsShardFile *f, uint64_t data_used, size_t meta_len, size_t tensors_len)
+/* Keep the first n members of *obj (insertion order); 0 or out of memory. */
+static int keep_first(json_t **obj, size_t n)
+{
+    if (json_object_size(*obj) <= n)
+        return 0;
+    json_t *kept = json_object();
+    if (!kept)
+        return VS_ERR_NOMEM;
+    const char *k;
+    json_t *v;
+    json_object_foreach(*obj, k, v) {
+        if (json_object_size(kept) == n)
+            break;
+        if (json_object_set(kept, k, v) < 0) {
+            json_decref(kept);
+            return VS_ERR_NOMEM;
+        }
+    }
+    json_decref(*obj);
+    *obj = kept;
+    return 0;
+}
+
+int vs_shard_file_rollback(VsShardFile *f, uint64_t data_used, size_t nmeta, size_t ntensors,
+                           uint64_t entries_len)
 {
     f->data_used = data_used;
-    vs_buf_truncate(&f->meta, meta_len);
-    vs_buf_truncate(&f->tensors, tensors_len);
+    f->entries_len = entries_len;
+    if (keep_first(&f->meta, nmeta) || keep_first(&f->tensors, ntensors))
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
     if (ftruncate(f->fd, (off_t)(f->reserve + data_used)) < 0)
         return vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
     return 0;
 }
 
-/* The 8-byte length and the header, padded with spaces to `total` bytes. */
-static int build_header(const VsShardFile *f, uint64_t total, VsBuf *h)
+/* The 8-byte length and the header, padded with spaces to `total` bytes
+ * (malloc'd into *out). need is the length vs_shard_file_size() counted. */
+static int build_header(const VsShardFile *f, uint64_t total, uint64_t need, char **out)
 {
-    static const char zeros[8];
-    vs_buf_put(h, zeros, 8);
-    vs_buf_puts(h, META_OPEN);
-    vs_buf_put(h, f->meta.data + 1, f->meta.len - 1);
-    vs_buf_puts(h, "}");
-    vs_buf_put(h, f->tensors.data, f->tensors.len);
-    vs_buf_puts(h, "}");
-    static const char spaces[] = "                                ";
-    while (!h->oom && h->len < total) {
-        uint64_t k = total - h->len;
-        vs_buf_put(h, spaces, k < sizeof(spaces) - 1 ? (size_t)k : sizeof(spaces) - 1);
+    json_t *h = json_object();
+    char *buf = NULL;
+    int rc = VS_ERR_NOMEM;
+    if (!h || json_object_set(h, META_KEY, f->meta) < 0 || json_object_update(h, f->tensors) < 0)
+        goto fail;
+    size_t n = json_dumpb(h, NULL, 0, JSON_COMPACT);
+    if (8 + n != need) { // the sizes that placed the samples were wrong: a bug
+        rc = vs_error(VS_ERR_INTERNAL, "%s: header is %zu bytes, %llu were counted", f->path, n,
+                      (unsigned long long)(need - 8));
+        goto fail;
     }
-    if (h->oom)
-        return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
-    uint64_t n = total - 8;
+    if (!(buf = malloc(total)) || json_dumpb(h, buf + 8, n, JSON_COMPACT) != n)
+        goto fail;
+    memset(buf + 8 + n, ' ', total - 8 - n);
     for (int i = 0; i < 8; i++)
-        h->data[i] = (char)(n >> (8 * i));
+        buf[i] = (char)((total - 8) >> (8 * i));
+    json_decref(h);
+    *out = buf;
     return 0;
+fail:
+    json_decref(h);
+    free(buf);
+    return rc == VS_ERR_NOMEM ? vs_error(rc, "%s: out of memory", f->path) : rc;
 }
 
 /* Copy n bytes from in at off_in to out at off_out. */
@@ -162,15 +210,15 @@ static int copy_data(int in, uint64_t off_in, int out, uint64_t off_out, uint64_
 
 /* The header did not fit the reserved room: write a new file with a header
  * of the right size and the data copied after it, and swap it in. */
-static int rebuild(VsShardFile *f, const VsBuf *h)
+static int rebuild(VsShardFile *f, const char *h, uint64_t len)
 {
     int rc;
     int out = open(f->copy_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0)
         return vs_error(VS_ERR_IO, "%s: cannot create: %s", f->path, strerror(errno));
-    rc = vs_write_all(out, h->data, h->len, 0, f->path);
+    rc = vs_write_all(out, h, len, 0, f->path);
     if (!rc)
-        rc = copy_data(f->fd, f->reserve, out, h->len, f->data_used, f->path);
+        rc = copy_data(f->fd, f->reserve, out, len, f->data_used, f->path);
     if (rc)
         goto fail;
     close(f->fd);
@@ -188,15 +236,16 @@ fail:
 
 int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
 {
-    VsBuf h = {0};
-    uint64_t need = 8 + header_len(f->meta.len + f->tensors.len);
-    int rc = build_header(f, need > f->reserve ? round8(need) : f->reserve, &h);
+    char *h = NULL;
+    uint64_t need = 8 + header_len(f->entries_len);
+    uint64_t total = need > f->reserve ? round8(need) : f->reserve;
+    int rc = build_header(f, total, need, &h);
     if (rc)
         goto fail;
     if (need > f->reserve) {
-        rc = rebuild(f, &h);
+        rc = rebuild(f, h, total);
     } else {
-        rc = vs_write_all(f->fd, h.data, h.len, 0, f->path);
+        rc = vs_write_all(f->fd, h, total, 0, f->path);
         // The data already ends there; this only matters if the last bytes were never written.
         if (!rc && ftruncate(f->fd, (off_t)(f->reserve + f->data_used)) < 0)
             rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
@@ -217,7 +266,7 @@ int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
     f->tmp_path = NULL; // finalized: nothing left to delete
     *header_bytes = need;
 fail:
-    vs_buf_free(&h);
+    free(h);
     return rc;
 }
 
@@ -233,8 +282,8 @@ void vs_shard_file_remove(VsShardFile **pf)
     free(f->path);
     free(f->tmp_path);
     free(f->copy_path);
-    vs_buf_free(&f->meta);
-    vs_buf_free(&f->tensors);
+    json_decref(f->meta);
+    json_decref(f->tensors);
     free(f);
     *pf = NULL;
 }

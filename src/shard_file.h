@@ -4,8 +4,10 @@
 #ifndef VSAMPLE_SHARD_FILE_H
 #define VSAMPLE_SHARD_FILE_H
 
-#include "shard_json.h"
+#include "internal.h"
 
+#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct VsShardFile {
@@ -16,9 +18,15 @@ typedef struct VsShardFile {
     char *copy_path;    ///< DIR/.shard-00000.safetensors.copy.tmp (header overflow)
     uint64_t reserve;   ///< bytes before the data: 8-byte length + room for the header
     uint64_t data_used; ///< bytes of tensor data laid out so far
-    VsBuf meta;         ///< "__metadata__" entries, each starting with ','
-    VsBuf tensors;      ///< tensor entries, each starting with ','
+    json_t *meta;       ///< the "__metadata__" object: sample key -> metadata text
+    json_t *tensors;    ///< tensor name -> {"dtype", "shape", "data_offsets"}, in file order
+    uint64_t entries_len; ///< bytes of the entries of both in the header (vs_json_entry_len)
 } VsShardFile;
+
+/* Bytes of v as the header holds it (compact); 0 when out of memory. */
+size_t vs_json_len(const json_t *v);
+/* Bytes of "key":value and the ',' before it, the unit header sizes count in. */
+size_t vs_json_entry_len(const char *key, const json_t *value);
 
 /* Create DIR/.shard-NNNNN.safetensors.tmp (truncated if left from a crash). */
 int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t reserve);
@@ -26,17 +34,18 @@ int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t
 /* Largest header the safetensors library reads (its MAX_HEADER_SIZE). */
 #define VS_SAFETENSORS_MAX_HEADER 100000000u
 
-/* Size of the finished file if its header entries (meta + tensors) total
- * entries_len bytes and it holds data bytes of tensors; UINT64_MAX if the
+/* Size of the finished file if its header entries (meta + tensors, each
+ * counted by vs_json_entry_len) total entries_len bytes and it holds data bytes of tensors; UINT64_MAX if the
  * header would be larger than readers accept. */
 uint64_t vs_shard_file_size(uint64_t reserve, uint64_t entries_len, uint64_t data);
 
 /* Write n bytes at data offset off (relative to the data start). */
 int vs_shard_file_write(VsShardFile *f, const void *p, size_t n, uint64_t off);
 
-/* Roll the file back to data_used bytes of data and header entries of the
- * given lengths (an aborted sample). */
-int vs_shard_file_rollback(VsShardFile *f, uint64_t data_used, size_t meta_len, size_t tensors_len);
+/* Roll the file back to data_used bytes of data and the first nmeta and
+ * ntensors header entries, entries_len bytes of them (an aborted sample). */
+int vs_shard_file_rollback(VsShardFile *f, uint64_t data_used, size_t nmeta, size_t ntensors,
+                           uint64_t entries_len);
 
 /* Write the header, rename the file into place and close it. *header_bytes
  * gets 8 + the unpadded header length (to size the next reservation). On

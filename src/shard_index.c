@@ -76,31 +76,48 @@ int vs_shard_index_add(VsShardIndex *x, VsShardSample *s)
         free(c->parts);
         return vs_error(VS_ERR_NOMEM, "shards: out of memory");
     }
-    s->key = s->meta = NULL;
+    s->key = NULL;
+    s->meta = NULL;
     x->ndone++;
     return 0;
 }
 
-static void put_index(const VsShardIndex *x, int nshards, VsBuf *b)
+/* index.json: {"format", "version", "shards": [names], "samples": {KEY:
+ * {"frames", "parts": [{"shard", "start", "end"}], "metadata"}}}. */
+static char *index_text(const VsShardIndex *x, int nshards)
 {
-    vs_buf_puts(b, "{\"format\": \"vsample-shards\", \"version\": 1,\n \"shards\": [");
-    for (int i = 0; i < nshards; i++)
-        vs_buf_printf(b, "%s\"shard-%05d.safetensors\"", i ? ", " : "", i);
-    vs_buf_puts(b, "],\n \"samples\": {");
-    for (size_t i = 0; i < x->ndone; i++) {
-        const VsShardCommitted *c = &x->done[i];
-        vs_buf_puts(b, i ? ",\n  \"" : "\n  \"");
-        vs_buf_json_escape(b, c->key, strlen(c->key));
-        vs_buf_printf(b, "\": {\"frames\": %" PRId64 ", \"parts\": [", c->frames);
-        for (size_t j = 0; j < c->nparts; j++)
-            vs_buf_printf(b, "%s{\"shard\": \"shard-%05d.safetensors\", \"start\": %" PRId64
-                          ", \"end\": %" PRId64 "}",
-                          j ? ", " : "", c->parts[j].shard, c->parts[j].start, c->parts[j].end);
-        vs_buf_puts(b, "], \"metadata\": ");
-        vs_buf_puts(b, c->meta);
-        vs_buf_puts(b, "}");
+    char name[64];
+    json_t *shards = json_array(), *samples = json_object();
+    for (int i = 0; shards && i < nshards; i++) {
+        snprintf(name, sizeof(name), "shard-%05d.safetensors", i);
+        if (json_array_append_new(shards, json_string(name)) < 0)
+            goto fail;
     }
-    vs_buf_puts(b, x->ndone ? "\n }}\n" : "}}\n");
+    for (size_t i = 0; samples && i < x->ndone; i++) {
+        const VsShardCommitted *c = &x->done[i];
+        json_t *parts = json_array();
+        for (size_t j = 0; parts && j < c->nparts; j++) {
+            snprintf(name, sizeof(name), "shard-%05d.safetensors", c->parts[j].shard);
+            if (json_array_append_new(parts, json_pack("{s:s, s:I, s:I}", "shard", name, "start",
+                                                       (json_int_t)c->parts[j].start, "end",
+                                                       (json_int_t)c->parts[j].end)) < 0) {
+                json_decref(parts);
+                parts = NULL;
+            }
+        }
+        if (json_object_set_new(samples, c->key, json_pack("{s:I, s:o, s:O}", "frames", (json_int_t)c->frames,
+                                                           "parts", parts, "metadata", c->meta)) < 0)
+            goto fail;
+    }
+    json_t *index = json_pack("{s:s, s:i, s:o, s:o}", "format", "vsample-shards", "version", 1, "shards", shards,
+                              "samples", samples);
+    char *text = index ? json_dumps(index, JSON_INDENT(1)) : NULL;
+    json_decref(index);
+    return text;
+fail:
+    json_decref(shards);
+    json_decref(samples);
+    return NULL;
 }
 
 static char *join(const char *dir, const char *name)
@@ -114,13 +131,12 @@ static char *join(const char *dir, const char *name)
 
 int vs_shard_index_write(const VsShardIndex *x, const char *dir, int nshards)
 {
-    VsBuf b = {0};
     char *path = NULL, *tmp = NULL;
     int rc = 0;
-    put_index(x, nshards, &b);
+    char *text = index_text(x, nshards);
     path = join(dir, "index.json");
     tmp = join(dir, ".index.json.tmp");
-    if (b.oom || !path || !tmp) {
+    if (!text || !path || !tmp) {
         rc = vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
         goto fail;
     }
@@ -129,7 +145,9 @@ int vs_shard_index_write(const VsShardIndex *x, const char *dir, int nshards)
         rc = vs_error(VS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
         goto fail;
     }
-    rc = vs_write_all(fd, b.data, b.len, 0, path);
+    rc = vs_write_all(fd, text, strlen(text), 0, path);
+    if (!rc)
+        rc = vs_write_all(fd, "\n", 1, strlen(text), path);
     if (close(fd) < 0 && !rc)
         rc = vs_error(VS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
     if (!rc && rename(tmp, path) < 0)
@@ -139,7 +157,7 @@ int vs_shard_index_write(const VsShardIndex *x, const char *dir, int nshards)
 fail:
     free(path);
     free(tmp);
-    vs_buf_free(&b);
+    free(text);
     return rc;
 }
 
@@ -147,7 +165,7 @@ void vs_shard_index_free(VsShardIndex *x)
 {
     for (size_t i = 0; i < x->ndone; i++) {
         free(x->done[i].key);
-        free(x->done[i].meta);
+        json_decref(x->done[i].meta);
         free(x->done[i].parts);
     }
     free(x->done);

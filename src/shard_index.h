@@ -11,7 +11,8 @@ typedef struct VsShardIndexPart {
 } VsShardIndexPart;
 
 typedef struct VsShardCommitted {
-    char *key, *meta;
+    char *key;
+    json_t *meta;       ///< the caller's metadata object
     int64_t frames;
     VsShardIndexPart *parts;
     size_t nparts;

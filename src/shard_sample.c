@@ -2,6 +2,7 @@
 #include "shard_sample.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,8 +32,10 @@ int vs_shard_check_name(const char *what, const char *s, int allow_slash)
         if (*p == '/' && !allow_slash) // K/<name> must split back into K and name
             return vs_error(VS_ERR_INVALID_ARG, "shards: %s '%s' contains '/'", what, s);
     }
-    if (!vs_utf8_valid(s, strlen(s)))
+    json_t *j = json_string(s); // NULL for invalid UTF-8
+    if (!j)
         return vs_error(VS_ERR_INVALID_ARG, "shards: %s is not valid UTF-8", what);
+    json_decref(j);
     return 0;
 }
 
@@ -70,12 +73,10 @@ void vs_shard_sample_free(VsShardSample **ps)
     if (!s)
         return;
     for (size_t i = 0; i < s->nent; i++)
-        vs_buf_free(&s->ent[i].name);
+        free(s->ent[i].name);
     free(s->ent);
     free(s->key);
-    free(s->meta);
-    vs_buf_free(&s->key_esc);
-    vs_buf_free(&s->meta_head);
+    json_decref(s->meta);
     free(s->pts);
     free(s->target);
     free(s->clip);
@@ -102,10 +103,13 @@ static int add_entry(VsShardSample *s, const char *suffix, int dtype, int ndim, 
             e->frame_bytes > MAX_SAMPLE_BYTES)
             return vs_error(VS_ERR_INVALID_ARG, "shards: sample '%s': tensor '%s' is too large", s->key, suffix);
     }
-    vs_buf_put(&e->name, s->key_esc.data, s->key_esc.len);
-    vs_buf_puts(&e->name, "/");
-    vs_buf_json_escape(&e->name, suffix, strlen(suffix));
-    return e->name.oom ? VS_ERR_NOMEM : 0;
+    json_t *name = NULL;
+    if (asprintf(&e->name, "%s/%s", s->key, suffix) < 0)
+        e->name = NULL;
+    if (e->name && (name = json_string(e->name)))
+        e->name_len = vs_json_len(name);
+    json_decref(name);
+    return e->name_len ? 0 : VS_ERR_NOMEM;
 }
 
 /* Entries by element size, largest first, stable: the order part_layout() starts from. */
@@ -123,53 +127,28 @@ static void order_entries(VsShardSample *s)
         s->frame_bytes += s->ent[i].frame_bytes;
 }
 
-/* The metadata text each part gets is the caller's object with "frames" and
- * "total_frames" added before its closing brace: keep the escaped text up to
- * there. */
-static void make_meta_head(VsShardSample *s)
-{
-    size_t n = strlen(s->meta) - 1; // drop the closing '}'
-    while (n > 1 && strchr(" \t\r\n", s->meta[n - 1]))
-        n--;
-    vs_buf_json_escape(&s->meta_head, s->meta, n);
-    if (n > 1)
-        vs_buf_puts(&s->meta_head, ", ");
-}
-
-static char *trimmed_copy(const char *text)
-{
-    while (*text && strchr(" \t\r\n", *text))
-        text++;
-    size_t n = strlen(text);
-    while (n > 0 && strchr(" \t\r\n", text[n - 1]))
-        n--;
-    return strndup(text, n);
-}
-
-int vs_shard_sample_create(VsShardSample **out, const char *key, const char *meta,
+int vs_shard_sample_create(VsShardSample **out, const char *key, json_t *meta,
                            const VsShardTensor *tensors, size_t ntensors, int64_t frames, int with_clip)
 {
     static const int64_t one = 1;
     VsShardSample *s = calloc(1, sizeof(*s));
     int rc = VS_ERR_NOMEM;
-    if (!s)
+    if (!s) {
+        json_decref(meta);
         goto fail;
+    }
+    s->meta = meta;
     s->frames = frames;
     s->ent = calloc(ntensors + 3, sizeof(*s->ent));
     s->order = calloc(ntensors + 3, sizeof(*s->order));
     s->off = calloc(ntensors + 3, sizeof(*s->off));
     s->key = strdup(key);
-    s->meta = trimmed_copy(meta);
     s->pts = malloc((size_t)frames * sizeof(*s->pts));
     s->target = malloc((size_t)frames * sizeof(*s->target));
     s->clip = with_clip ? malloc((size_t)frames * sizeof(*s->clip)) : NULL;
     s->written = calloc((size_t)frames, 1);
-    if (!s->ent || !s->order || !s->off || !s->key || !s->meta || !s->pts || !s->target ||
+    if (!s->ent || !s->order || !s->off || !s->key || !s->pts || !s->target ||
         (with_clip && !s->clip) || !s->written)
-        goto fail;
-    vs_buf_json_escape(&s->key_esc, key, strlen(key));
-    make_meta_head(s);
-    if (s->key_esc.oom || s->meta_head.oom)
         goto fail;
     if ((rc = add_entry(s, "pts", DT_F64, 1, &one, VS_SHARD_SRC_PTS)) ||
         (rc = add_entry(s, "target", DT_F64, 1, &one, VS_SHARD_SRC_TARGET)) ||
@@ -231,33 +210,65 @@ static void part_layout(VsShardSample *s, uint64_t base, int64_t n)
     }
 }
 
-/* Header entries of the part laid out by part_layout(). */
-static void put_entries(const VsShardSample *s, int64_t first, int64_t n, VsBuf *meta, VsBuf *tens)
+/* The header entry of tensor e in a part of n frames at data offset off. */
+static json_t *tensor_entry(const VsShardEntry *e, uint64_t off, int64_t n)
 {
-    for (size_t k = 0; k < s->nent; k++) {
-        const VsShardEntry *e = &s->ent[s->order[k]];
-        uint64_t off = s->off[s->order[k]];
-        vs_buf_puts(tens, ",\"");
-        vs_buf_put(tens, e->name.data, e->name.len);
-        vs_buf_printf(tens, "\":{\"dtype\":\"%s\",\"shape\":[%" PRId64, DTYPES[e->dtype].name, n);
-        for (int d = 0; d < e->ndim; d++)
-            if (e->src >= 0) // pts/target/clip are [n]: their one dim is the frame
-                vs_buf_printf(tens, ",%" PRId64, e->dims[d]);
-        vs_buf_printf(tens, "],\"data_offsets\":[%" PRIu64 ",%" PRIu64 "]}", off,
-                      off + (uint64_t)n * e->frame_bytes);
+    json_t *shape = json_array();
+    json_array_append_new(shape, json_integer(n));
+    for (int d = 0; d < e->ndim; d++)
+        if (e->src >= 0) // pts/target/clip are [n]: their one dim is the frame
+            json_array_append_new(shape, json_integer(e->dims[d]));
+    if (!shape || json_array_size(shape) != (size_t)(e->src >= 0 ? 1 + e->ndim : 1)) {
+        json_decref(shape);
+        return NULL;
     }
-    vs_buf_puts(meta, ",\"");
-    vs_buf_put(meta, s->key_esc.data, s->key_esc.len);
-    vs_buf_puts(meta, "\":\"");
-    vs_buf_put(meta, s->meta_head.data, s->meta_head.len);
-    vs_buf_printf(meta, "\\\"frames\\\": [%" PRId64 ", %" PRId64 "], \\\"total_frames\\\": %" PRId64 "}\"",
-                  first, first + n, s->frames);
+    return json_pack("{s:s, s:o, s:[I,I]}", "dtype", DTYPES[e->dtype].name, "shape", shape, "data_offsets",
+                     (json_int_t)off, (json_int_t)(off + (uint64_t)n * e->frame_bytes));
 }
 
-void vs_shard_put_fragments(VsShardSample *s, uint64_t base, int64_t first, int64_t n, VsBuf *meta, VsBuf *tens)
+/* The sample's "__metadata__" value for a part: safetensors metadata values
+ * are strings, so it is the caller's object with "frames" [first, end) and
+ * "total_frames" set, as JSON text. */
+static json_t *meta_entry(const VsShardSample *s, int64_t first, int64_t n)
+{
+    json_t *m = json_copy(s->meta), *v = NULL;
+    char *text = NULL;
+    if (m && !json_object_set_new(m, "frames", json_pack("[I,I]", (json_int_t)first, (json_int_t)(first + n))) &&
+        !json_object_set_new(m, "total_frames", json_integer(s->frames)) &&
+        (text = json_dumps(m, 0)))
+        v = json_string(text);
+    free(text);
+    json_decref(m);
+    return v;
+}
+
+/* Header entries of the part laid out by part_layout(): added to f when f is
+ * not NULL. Their bytes as vs_json_entry_len counts; 0 and s->oom set when
+ * out of memory. */
+static uint64_t put_entries(VsShardSample *s, int64_t first, int64_t n, VsShardFile *f)
+{
+    uint64_t len = 0;
+    for (size_t k = 0; k < s->nent && !s->oom; k++) {
+        const VsShardEntry *e = &s->ent[s->order[k]];
+        json_t *v = tensor_entry(e, s->off[s->order[k]], n);
+        size_t vn = v ? vs_json_len(v) : 0;
+        if (!vn || (f && json_object_set(f->tensors, e->name, v) < 0))
+            s->oom = 1;
+        len += 1 + e->name_len + 1 + vn;
+        json_decref(v);
+    }
+    json_t *m = s->oom ? NULL : meta_entry(s, first, n);
+    size_t mn = m ? vs_json_entry_len(s->key, m) : 0;
+    if (!mn || (f && json_object_set(f->meta, s->key, m) < 0))
+        s->oom = 1;
+    json_decref(m);
+    return s->oom ? 0 : len + mn;
+}
+
+uint64_t vs_shard_fragments_len(VsShardSample *s, uint64_t base, int64_t first, int64_t n)
 {
     part_layout(s, base, n);
-    put_entries(s, first, n, meta, tens);
+    return put_entries(s, first, n, NULL);
 }
 
 int vs_shard_grow_parts(VsShardSample *s)
@@ -284,9 +295,9 @@ int vs_shard_add_part(VsShardSample *s, VsShardFile *f, int64_t first, int64_t n
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
     part_layout(s, f->data_used, n);
     memcpy(p->off, s->off, s->nent * sizeof(*p->off));
-    put_entries(s, first, n, &f->meta, &f->tensors);
+    f->entries_len += put_entries(s, first, n, f);
     f->data_used += (uint64_t)n * s->frame_bytes;
-    if (f->meta.oom || f->tensors.oom)
+    if (s->oom)
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", f->path);
     return 0;
 }

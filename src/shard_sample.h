@@ -14,7 +14,8 @@ enum { VS_SHARD_SRC_PTS = -1, VS_SHARD_SRC_TARGET = -2, VS_SHARD_SRC_CLIP = -3 }
 
 /* One tensor of the sample, K/<suffix>, with shape [n, dims...] in a part of n frames. */
 typedef struct VsShardEntry {
-    VsBuf name;           ///< JSON-escaped "K/<suffix>"
+    char *name;           ///< "K/<suffix>"
+    size_t name_len;      ///< bytes of the name as a JSON string
     int dtype, ndim;      ///< file dtype (VsDType, or F64/I32 for the scalars); dims of one frame
     int64_t dims[4];
     uint64_t frame_bytes;
@@ -29,9 +30,9 @@ typedef struct VsShardPart {
 } VsShardPart;
 
 typedef struct VsShardSample {
-    char *key, *meta;     ///< as given (meta without surrounding whitespace)
-    VsBuf key_esc;        ///< JSON-escaped key
-    VsBuf meta_head;      ///< escaped metadata object up to where "frames" is added
+    char *key;            ///< as given
+    json_t *meta;         ///< the caller's metadata object
+    int oom;              ///< a header entry could not be made or measured
     VsShardEntry *ent;    ///< element size descending (the order parts start from)
     size_t nent;
     size_t *order;        ///< scratch: file order of a part's entries
@@ -44,8 +45,8 @@ typedef struct VsShardSample {
     VsShardPart *parts;   ///< in frame order
     size_t nparts, parts_cap;
     // what the current shard and the numbering were before the sample (abort)
-    uint64_t cur_data;
-    size_t cur_meta, cur_tensors;
+    uint64_t cur_data, cur_entries;
+    size_t cur_meta, cur_tensors; ///< member counts
     int next_index;
 } VsShardSample;
 
@@ -56,15 +57,16 @@ int vs_shard_check_name(const char *what, const char *s, int allow_slash);
 /* Check the arguments of vs_shard_begin_sample() that describe tensors. */
 int vs_shard_check_tensors(const char *key, const VsShardTensor *tensors, size_t ntensors);
 
-/* Copy what the sample needs (arguments already checked, except sizes). */
-int vs_shard_sample_create(VsShardSample **out, const char *key, const char *meta,
+/* Copy what the sample needs (arguments already checked, except sizes); on
+ * success the sample owns meta (a JSON object), on failure it is released. */
+int vs_shard_sample_create(VsShardSample **out, const char *key, json_t *meta,
                            const VsShardTensor *tensors, size_t ntensors, int64_t frames, int with_clip);
 void vs_shard_sample_free(VsShardSample **s);
 
-/* Append the header entries of a part of n frames from `first` placed at
- * data offset base: metadata to meta, tensors to tens. */
-void vs_shard_put_fragments(VsShardSample *s, uint64_t base, int64_t first, int64_t n, VsBuf *meta,
-                            VsBuf *tens);
+/* Bytes the header entries of a part of n frames from `first` placed at data
+ * offset base would take (as vs_json_entry_len counts); 0 and s->oom set
+ * when out of memory. */
+uint64_t vs_shard_fragments_len(VsShardSample *s, uint64_t base, int64_t first, int64_t n);
 
 /* Lay frames [first, first + n) at the end of f's data. */
 int vs_shard_add_part(VsShardSample *s, VsShardFile *f, int64_t first, int64_t n);

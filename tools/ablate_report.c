@@ -1,7 +1,7 @@
 /* report.md (a table per video, for people) and report.csv (one row per video
  * x strategy, for spreadsheets), from the same results as report.json. The
- * CSV holds the numbers as JSON does (shortest text that reads back as the
- * same double); the Markdown rounds them for reading. */
+ * CSV holds the numbers in full (short text that reads back as the same
+ * double); the Markdown rounds them for reading. */
 #include "ablate.h"
 
 #include <errno.h>
@@ -47,11 +47,17 @@ static void csv_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Empty when unknown; else as json_number writes it. */
+/* Empty when unknown; else the shorter of %.15g and %.17g that reads back as
+ * the same double. */
 static void csv_number(FILE *f, double v)
 {
-    if (isfinite(v))
-        json_number(f, v);
+    if (!isfinite(v))
+        return;
+    char buf[40];
+    snprintf(buf, sizeof(buf), "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, sizeof(buf), "%.17g", v);
+    fputs(buf, f);
 }
 
 int report_write_csv(const AblateOptions *o, Staging *st, const VideoResult *videos, size_t nvideos)

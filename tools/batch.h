@@ -67,8 +67,9 @@ typedef struct Batch {
 int manifest_read(Manifest *m, const char *path, int part, int nparts);
 void manifest_free(Manifest *m);
 
-/* batch_json.c: one JSONL line into an entry; NULL or the cause. */
-const char *batch_json_entry(const char *line, BatchEntry *e);
+/* batch_json.c: one JSONL line into an entry; NULL or the cause (static, or
+ * written into buf). */
+const char *batch_json_entry(const char *line, BatchEntry *e, char *buf, size_t size);
 
 /* batch_key.c */
 /* The key of an entry without one: the file's stem ([A-Za-z0-9_.-], others

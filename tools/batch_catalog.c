@@ -3,17 +3,15 @@
  * with shard paths "samples/KEY/shard-NNNNN.safetensors") and errors.jsonl.
  *
  * Each sample's own DIR/samples/KEY/index.json was written by the shard
- * writer, one sample a line:
- *     {"format": "vsample-shards", "version": 1,
- *      "shards": [...],
- *      "samples": {
- *       "KEY": {"frames": T, "parts": [{"shard": "shard-00000.safetensors", ...}], "metadata": {...}}
- *      }}
- * The catalogues are written in that same layout, so they are read back the
- * same way when partitions are merged. Keys hold only [A-Za-z0-9_.-]: no
- * escapes, no brackets. Every rebuild runs under flock(DIR/.lock), so two
- * partitions finishing together cannot lose each other's samples, and writes
- * each file under a temporary name and renames it. */
+ * writer:
+ *     {"format": "vsample-shards", "version": 1, "shards": [...],
+ *      "samples": {"KEY": {"frames": T, "parts": [{"shard": "shard-00000.safetensors",
+ *                                                   "start": S, "end": E}, ...],
+ *                          "metadata": {...}}}}
+ * The catalogues are written in that same format, so they are read back the
+ * same way (jansson) when partitions are merged. Every rebuild runs under
+ * flock(DIR/.lock), so two partitions finishing together cannot lose each
+ * other's samples, and writes each file under a temporary name and renames it. */
 #include "batch.h"
 
 #include <dirent.h>
@@ -27,8 +25,8 @@
 
 typedef struct Entry {
     char *key;
-    char *value; /* {"frames": ..., "parts": [...], "metadata": {...}}, shard paths from DIR */
-    char *line;  /* an errors.jsonl line */
+    json_t *value; /* {"frames": ..., "parts": [...], "metadata": {...}}, shard paths from DIR */
+    json_t *error; /* an errors.jsonl line: {"key", "path", "error", "exit_code"} */
 } Entry;
 
 typedef struct Entries {
@@ -54,13 +52,18 @@ static Entry *push(Entries *es)
     return e;
 }
 
+static void entry_free(Entry *e)
+{
+    free(e->key);
+    json_decref(e->value);
+    json_decref(e->error);
+    memset(e, 0, sizeof(*e));
+}
+
 static void entries_free(Entries *es)
 {
-    for (size_t i = 0; i < es->n; i++) {
-        free(es->v[i].key);
-        free(es->v[i].value);
-        free(es->v[i].line);
-    }
+    for (size_t i = 0; i < es->n; i++)
+        entry_free(&es->v[i]);
     free(es->v);
     memset(es, 0, sizeof(*es));
 }
@@ -76,83 +79,71 @@ static void sort_entries(Entries *es)
         qsort(es->v, es->n, sizeof(*es->v), cmp_entry);
 }
 
-static const char PARTS[] = "\"parts\": [", META[] = "], \"metadata\": ", SHARD[] = "\"shard\": \"";
-
-/* The value of one entry line with prefix put before every shard name. */
-static char *rewrite_parts(const char *value, const char *prefix)
+/* One sample's value checked, with prefix (or NULL) put before its shard names. */
+static const char *check_sample(json_t *value, const char *prefix)
 {
-    const char *p = strstr(value, PARTS), *end = p ? strstr(p, META) : NULL;
-    if (!p || !end || strncmp(value, "{\"frames\": ", 11))
-        return NULL;
-    char *out = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&out, &size);
-    if (!f)
-        return NULL;
-    const char *s = value;
-    for (const char *q = p; (q = strstr(q, SHARD)) && q < end; q += sizeof(SHARD) - 1) {
-        fwrite(s, 1, (size_t)(q - s) + sizeof(SHARD) - 1, f);
-        fputs(prefix, f);
-        s = q + sizeof(SHARD) - 1;
-    }
-    fputs(s, f);
-    if (fclose(f) != 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-/* The sample lines of an index file in the writer's layout. prefix (or NULL)
- * goes before each shard name; want_key (or NULL): the one key it must hold. */
-static const char *parse_lines(char *text, const char *prefix, const char *want_key, Entries *out)
-{
-    char *s = strstr(text, "\n \"samples\": {");
-    if (strncmp(text, "{\"format\": \"vsample-shards\", \"version\": 1,", 42) || !s)
-        return "not a vsample index";
-    size_t found = 0;
-    for (char *line = strchr(s + 1, '\n'), *next; line; line = next) {
-        line++;
-        next = strchr(line, '\n');
-        if (next)
-            *next = 0;
-        if (strncmp(line, "  \"", 3))
+    json_t *parts = json_object_get(value, "parts"), *part;
+    size_t i;
+    if (!json_is_object(value) || !json_is_integer(json_object_get(value, "frames")) || !json_is_array(parts) ||
+        !json_is_object(json_object_get(value, "metadata")))
+        return "a sample lacks \"frames\", \"parts\" or \"metadata\"";
+    json_array_foreach(parts, i, part) {
+        const char *shard = json_string_value(json_object_get(part, "shard"));
+        if (!shard)
+            return "a part has no \"shard\" name";
+        if (!prefix)
             continue;
-        char *key = line + 3, *q = strchr(key, '"');
-        if (!q || strncmp(q, "\": {", 4) || memchr(key, '\\', (size_t)(q - key)))
-            return "not a vsample index";
-        *q = 0;
-        char *value = q + 3;
-        size_t n = strlen(value);
-        if (n && value[n - 1] == ',')
-            value[--n] = 0;
-        if (n < 2 || value[n - 1] != '}' || !strstr(value, PARTS) || !strstr(value, META))
-            return "not a vsample index";
-        if (want_key && strcmp(key, want_key))
-            return "holds another key";
-        Entry *e = push(out);
-        if (!e)
+        char *path = NULL;
+        if (asprintf(&path, "%s%s", prefix, shard) < 0)
             return "out of memory";
-        e->key = strdup(key);
-        e->value = prefix ? rewrite_parts(value, prefix) : strdup(value);
-        if (!e->key || !e->value)
+        int rc = json_object_set_new(part, "shard", json_string(path));
+        free(path);
+        if (rc < 0)
             return "out of memory";
-        found++;
     }
-    return want_key && found != 1 ? "does not hold exactly its sample" : NULL;
+    return NULL;
 }
 
-/* parse_lines, all or nothing: out is as it was when the file is refused. */
-static const char *parse_index(char *text, const char *prefix, const char *want_key, Entries *out)
+/* The samples of an index file in the writer's format into out, all or
+ * nothing. prefix (or NULL) goes before each shard name; want_key (or NULL):
+ * the one key it must hold. NULL or the cause, in buf when it is jansson's. */
+static const char *parse_index(const char *path, const char *prefix, const char *want_key, Entries *out,
+                               char *buf, size_t size)
 {
+    json_error_t err;
+    json_t *index = json_load_file(path, 0, &err), *samples, *value;
+    const char *why = NULL, *key;
     size_t n = out->n;
-    const char *why = parse_lines(text, prefix, want_key, out);
-    while (why && out->n > n) {
-        Entry *e = &out->v[--out->n];
-        free(e->key);
-        free(e->value);
-        free(e->line);
+    if (!index) {
+        if (err.line > 0)
+            snprintf(buf, size, "not valid JSON: line %d column %d: %s", err.line, err.column, err.text);
+        else
+            snprintf(buf, size, "%s", err.text);
+        return buf;
     }
+    samples = json_object_get(index, "samples");
+    if (!json_is_object(index) || json_integer_value(json_object_get(index, "version")) != 1 ||
+        !json_is_string(json_object_get(index, "format")) ||
+        strcmp(json_string_value(json_object_get(index, "format")), "vsample-shards") || !json_is_object(samples))
+        why = "not a vsample index";
+    else if (want_key && (json_object_size(samples) != 1 || !json_object_get(samples, want_key)))
+        why = json_object_size(samples) == 1 ? "holds another key" : "does not hold exactly its sample";
+    json_object_foreach(samples, key, value) {
+        if (why)
+            break;
+        Entry *e = (why = check_sample(value, prefix)) ? NULL : push(out);
+        if (!why && !e)
+            why = "out of memory";
+        if (why)
+            break;
+        e->key = strdup(key);
+        e->value = json_incref(value);
+        if (!e->key)
+            why = "out of memory";
+    }
+    json_decref(index);
+    while (why && out->n > n)
+        entry_free(&out->v[--out->n]);
     return why;
 }
 
@@ -168,20 +159,20 @@ static int read_sample(const char *dir, const char *key, Entries *es)
         return -1;
     }
     int rc = 1;
-    char *text = fs_read(path, NULL);
-    if (!text) {
+    struct stat st;
+    if (stat(path, &st) < 0) {
         rc = errno == ENOENT ? 0 : -1;
         if (rc)
             fprintf(stderr, "vsample: %s: cannot read: %s\n", path, strerror(errno));
     } else {
-        const char *why = parse_index(text, prefix, key, es);
+        char buf[512];
+        const char *why = parse_index(path, prefix, key, es, buf, sizeof(buf));
         if (why) {
             fprintf(stderr, "vsample: %s: %s; left out of the catalogue (remove %s/samples/%s to redo it)\n",
                     path, why, dir, key);
             rc = -1;
         }
     }
-    free(text);
     free(prefix);
     free(path);
     return rc;
@@ -190,30 +181,26 @@ static int read_sample(const char *dir, const char *key, Entries *es)
 static char *index_text(Entries *es)
 {
     sort_entries(es);
+    json_t *shards = json_array(), *samples = json_object();
+    int ok = shards && samples;
+    for (size_t i = 0; ok && i < es->n; i++) {
+        json_t *part;
+        size_t j;
+        json_array_foreach(json_object_get(es->v[i].value, "parts"), j, part)
+            ok = ok && !json_array_append(shards, json_object_get(part, "shard"));
+        ok = ok && !json_object_set(samples, es->v[i].key, es->v[i].value);
+    }
+    json_t *index = ok ? json_pack("{s:s, s:i, s:O, s:O}", "format", "vsample-shards", "version", 1, "shards",
+                                   shards, "samples", samples)
+                       : NULL;
+    char *text = index ? json_dumps(index, JSON_INDENT(1)) : NULL;
     char *out = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&out, &size);
-    if (!f)
-        return NULL;
-    fputs("{\"format\": \"vsample-shards\", \"version\": 1,\n \"shards\": [", f);
-    int first = 1;
-    for (size_t i = 0; i < es->n; i++) {
-        const char *v = es->v[i].value, *end = strstr(v, META);
-        for (const char *q = v; (q = strstr(q, SHARD)) && q < end;) {
-            q += sizeof(SHARD) - 1;
-            const char *e = strchr(q, '"');
-            fprintf(f, "%s\"%.*s\"", first ? "" : ", ", (int)(e - q), q);
-            first = 0;
-        }
-    }
-    fputs("],\n \"samples\": {", f);
-    for (size_t i = 0; i < es->n; i++)
-        fprintf(f, "%s\"%s\": %s", i ? ",\n  " : "\n  ", es->v[i].key, es->v[i].value);
-    fputs(es->n ? "\n }}\n" : "}}\n", f);
-    if (fclose(f) != 0) {
-        free(out);
-        return NULL;
-    }
+    if (text && asprintf(&out, "%s\n", text) < 0)
+        out = NULL;
+    free(text);
+    json_decref(index);
+    json_decref(shards);
+    json_decref(samples);
     return out;
 }
 
@@ -225,31 +212,46 @@ static char *errors_text(Entries *es)
     FILE *f = open_memstream(&out, &size);
     if (!f)
         return NULL;
+    int ok = 1;
     for (size_t i = 0; i < es->n; i++)
-        fprintf(f, "%s\n", es->v[i].line);
-    if (fclose(f) != 0) {
+        ok = ok && cli_json_print(f, json_incref(es->v[i].error), 0) == 0;
+    if (fclose(f) != 0 || !ok) {
         free(out);
         return NULL;
     }
     return out;
 }
 
-/* The lines of an errors file into es (the key read from each line). */
+/* The lines of an errors file into es (the key read from each line); lines
+ * that are not such objects are reported and dropped. */
 static void read_errors(const char *path, Entries *es)
 {
-    char *text = fs_read(path, NULL);
-    for (char *line = text, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = 0;
-        if (strncmp(line, "{\"key\": \"", 9))
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int n = 0;
+    while (f && getline(&line, &cap, f) >= 0) {
+        n++;
+        json_error_t err;
+        json_t *o = json_loads(line, 0, &err);
+        const char *key = json_string_value(json_object_get(o, "key"));
+        if (!key) {
+            if (o)
+                fprintf(stderr, "vsample: %s:%d: no \"key\"; line dropped\n", path, n);
+            else
+                fprintf(stderr, "vsample: %s:%d: %s (column %d); line dropped\n", path, n, err.text, err.column);
+            json_decref(o);
             continue;
-        char *q = strchr(line + 9, '"');
-        Entry *e = q ? push(es) : NULL;
-        if (e && (!(e->key = strndup(line + 9, (size_t)(q - line - 9))) || !(e->line = strdup(line))))
-            es->oom = 1;
+        }
+        Entry *e = push(es);
+        if (e && (e->key = strdup(key)))
+            e->error = o;
+        else
+            es->oom = 1, json_decref(o);
     }
-    free(text);
+    free(line);
+    if (f)
+        fclose(f);
 }
 
 static int write_file(const char *dir, const char *name, char *text)
@@ -294,15 +296,6 @@ static int lock_dir(const char *dir)
     return fd;
 }
 
-static void error_line(FILE *f, const BatchEntry *e, const char *error, int code)
-{
-    fprintf(f, "{\"key\": \"%s\", \"path\": ", e->key);
-    json_string(f, e->path);
-    fputs(", \"error\": ", f);
-    json_string(f, error);
-    fprintf(f, ", \"exit_code\": %d}", code);
-}
-
 /* This partition's errors as Entries. */
 static void own_errors(const Batch *b, Entries *es)
 {
@@ -311,14 +304,12 @@ static void own_errors(const Batch *b, Entries *es)
             continue;
         const BatchEntry *be = &b->m.e[i];
         Entry *e = push(es);
-        size_t size;
-        FILE *f = e ? open_memstream(&e->line, &size) : NULL;
-        if (f) {
-            error_line(f, be, b->error[i] ? b->error[i] : "failed", b->error_code[i]);
-            if (fclose(f) != 0)
-                e->line = NULL;
-        }
-        if (!e || !f || !e->line || !(e->key = strdup(be->key)))
+        if (!e)
+            return;
+        e->error = json_pack("{s:o, s:o, s:o, s:i}", "key", cli_json_text(be->key), "path", cli_json_text(be->path),
+                             "error", cli_json_text(b->error[i] ? b->error[i] : "failed"), "exit_code",
+                             b->error_code[i]);
+        if (!e->error || !(e->key = strdup(be->key)))
             es->oom = 1;
     }
 }
@@ -332,19 +323,19 @@ static int merge_partitions(const char *dir, int nparts)
     for (int j = 0; j < nparts && !code; j++) {
         char name[64];
         snprintf(name, sizeof(name), "index-%d-of-%d.json", j, nparts);
-        char *path = fs_join(dir, name), *text = path ? fs_read(path, NULL) : NULL;
-        if (!text && errno == ENOENT) { /* not yet: its own run merges */
+        char *path = fs_join(dir, name), buf[512];
+        struct stat st;
+        if (path && stat(path, &st) < 0 && errno == ENOENT) { /* not yet: its own run merges */
             free(path);
             entries_free(&idx);
             entries_free(&err);
             return EXIT_OK;
         }
-        const char *why = text ? parse_index(text, NULL, NULL, &idx) : strerror(errno);
+        const char *why = path ? parse_index(path, NULL, NULL, &idx, buf, sizeof(buf)) : "out of memory";
         if (why) {
             fprintf(stderr, "vsample: %s: %s\n", path ? path : name, why);
             code = EXIT_OUTPUT;
         }
-        free(text);
         free(path);
         snprintf(name, sizeof(name), "errors-%d-of-%d.jsonl", j, nparts);
         if ((path = fs_join(dir, name)))

@@ -99,7 +99,8 @@ static int parse_line(Manifest *m, const char *path, int line, char *t, BatchEnt
         if (!(e->path = strdup(t)))
             return EXIT_INTERNAL;
     } else {
-        const char *why = batch_json_entry(t, e);
+        char buf[256];
+        const char *why = batch_json_entry(t, e, buf, sizeof(buf));
         if (why)
             return line_error(path, line, "%s%s", why, " (a JSONL manifest: one JSON object a line)");
     }

@@ -4,6 +4,7 @@
 
 #include "vsample/vsample.h"
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -60,9 +61,16 @@ int check_plan_options(const PlanOptions *o);
 /* Open path and make its plan (scanning for keyframes when the strategy needs them). */
 int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan **plan);
 
-/* JSON output. */
-void json_string(FILE *f, const char *s);
-void json_number(FILE *f, double v);
-void json_stream_info(FILE *f, const VsStreamInfo *in);
+/* JSON through jansson. */
+/* v as a number, or null when it is not finite (JSON has no NaN). */
+json_t *cli_json_real(double v);
+/* s as a string; text that is not UTF-8 (a file name can be anything) with
+ * '?' for each byte >= 0x80, so that the output stays valid JSON. */
+json_t *cli_json_text(const char *s);
+/* s as cli_json_text, or null when s is NULL. */
+json_t *cli_json_text_or_null(const char *s);
+/* Print v (flags as json_dumpf; NULL: out of memory) and a newline; takes the
+ * reference. 0, or -1 when out of memory or the write failed. */
+int cli_json_print(FILE *f, json_t *v, size_t flags);
 
 #endif

@@ -157,12 +157,11 @@ int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i)
             rs->backend = VS_BACKEND_VULKAN; /* a device named is a device wanted */
         return 1;
     }
-    static const char *const names[] = {"cpu", "auto", "vulkan"}; /* enum VsBackendKind */
-    for (int k = 0; k < 3; k++)
-        if (!strcmp(v, names[k])) {
-            rs->backend = k;
-            return 1;
-        }
+    int k = vs_backend_from_name(v);
+    if (k >= 0) {
+        rs->backend = k;
+        return 1;
+    }
     return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v), -1;
 }
 
@@ -181,4 +180,35 @@ void cli_catch_interrupts(void)
     sa.sa_handler = on_interrupt;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+json_t *cli_json_real(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *cli_json_text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j || !s)
+        return j;
+    char *t = strdup(s);
+    for (char *p = t; p && *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    j = t ? json_string(t) : NULL;
+    free(t);
+    return j;
+}
+
+json_t *cli_json_text_or_null(const char *s)
+{
+    return s ? cli_json_text(s) : json_null();
+}
+
+int cli_json_print(FILE *f, json_t *v, size_t flags)
+{
+    int rc = v && json_dumpf(v, f, flags) == 0 && fputc('\n', f) != EOF ? 0 : -1;
+    json_decref(v);
+    return rc;
 }

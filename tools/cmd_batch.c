@@ -175,7 +175,7 @@ static void summary(const Batch *b, double seconds)
             b->failed ? " (see " : "", b->failed ? errors : "", b->failed ? ")" : "",
             (long long)b->frames_written, (long long)b->frames_decoded, seconds,
             seconds > 0 ? b->done_now / seconds : 0.0, seconds > 0 ? b->frames_written / seconds : 0.0, b->jobs,
-            b->peak_rss_kb / 1024.0, b->backend_used == VS_BACKEND_VULKAN ? "vulkan" : "cpu");
+            b->peak_rss_kb / 1024.0, vs_backend_name(b->backend_used));
 }
 
 static int out_of_memory(const char *path)

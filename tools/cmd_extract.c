@@ -163,10 +163,9 @@ int extract_option(Extract *x, int argc, char **argv, int *pi)
         if (i + 1 >= argc)
             return usage_error("--seek needs a value");
         const char *v = argv[++i];
-        if (!strcmp(v, "exact"))
-            x->reader.seek = VS_SEEK_EXACT;
-        else if (!strcmp(v, "approximate"))
-            x->reader.seek = VS_SEEK_APPROXIMATE;
+        int seek = vs_seek_from_name(v);
+        if (seek >= 0)
+            x->reader.seek = seek;
         else
             return usage_error("--seek: unknown value '%s' (expected exact or approximate)", v);
     } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -259,7 +258,7 @@ int cmd_extract(int argc, char **argv)
     if (!x.quiet)
         fprintf(stderr, "vsample: %d of %d videos written to %s (%lld frames; %lld decoded; %s backend)\n",
                 ninputs - failed, ninputs, x.out_dir, (long long)x.frames_written, (long long)x.frames_decoded,
-                x.backend_used == VS_BACKEND_VULKAN ? "vulkan" : "cpu");
+                vs_backend_name(x.backend_used));
     code = failed ? EXIT_INPUT : EXIT_OK;
 done:
     for (size_t i = 0; i < x.nkeys; i++)

@@ -1,6 +1,7 @@
 /* vsample info VIDEO [--json] [--scan]: what the source stage knows about a video. */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void print_text(const VsStreamInfo *in)
@@ -50,12 +51,17 @@ int cmd_info(int argc, char **argv)
     int ret = vs_source_open(&src, path, &ss);
     if (ret < 0)
         return report_error(path, ret);
+    int code = EXIT_OK;
     if (json) {
-        json_stream_info(stdout, vs_source_info(src));
-        fputc('\n', stdout);
+        char *text = vs_stream_info_json(vs_source_info(src));
+        if (text)
+            printf("%s\n", text);
+        else
+            code = report_error(path, VS_ERR_NOMEM); // vs_last_error() says so
+        free(text);
     } else {
         print_text(vs_source_info(src));
     }
     vs_source_close(&src);
-    return EXIT_OK;
+    return code;
 }

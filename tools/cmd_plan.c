@@ -35,35 +35,26 @@ int cmd_plan(int argc, char **argv)
     const double *t = vs_plan_times(plan);
     const int32_t *clips = vs_plan_clips(plan);
     const int64_t *indices = vs_plan_indices(plan);
+    int code = EXIT_OK;
     if (json) {
-        printf("{\"path\": ");
-        json_string(stdout, path);
-        printf(", \"strategy\": ");
-        json_string(stdout, vs_plan_strategy(plan));
-        printf(", \"duration\": ");
-        json_number(stdout, vs_source_info(src)->duration);
-        printf(", \"count\": %zu, \"times\": [", n);
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                fputs(", ", stdout);
-            json_number(stdout, t[i]);
+        json_t *times = json_array(), *ind = indices ? json_array() : NULL, *cl = clips ? json_array() : NULL;
+        int ok = times && (!indices || ind) && (!clips || cl);
+        for (size_t i = 0; ok && i < n; i++)
+            ok = !json_array_append_new(times, cli_json_real(t[i])) &&
+                 (!indices || !json_array_append_new(ind, json_integer(indices[i]))) &&
+                 (!clips || !json_array_append_new(cl, json_integer(clips[i])));
+        json_t *j = NULL;
+        if (ok) // (o* leaves out a member whose value is NULL)
+            j = json_pack("{s:o, s:s, s:o, s:I, s:o, s:o*, s:o*, s:s}", "path", cli_json_text(path), "strategy",
+                          vs_plan_strategy(plan), "duration", cli_json_real(vs_source_info(src)->duration),
+                          "count", (json_int_t)n, "times", times, "indices", ind, "clips", cl, "note",
+                          vs_plan_note(plan));
+        else
+            json_decref(times), json_decref(ind), json_decref(cl);
+        if (cli_json_print(stdout, j, 0) < 0) {
+            fprintf(stderr, "vsample: %s: out of memory\n", path);
+            code = EXIT_INTERNAL;
         }
-        printf("]");
-        if (indices) {
-            printf(", \"indices\": [");
-            for (size_t i = 0; i < n; i++)
-                printf(i ? ", %lld" : "%lld", (long long)indices[i]);
-            printf("]");
-        }
-        if (clips) {
-            printf(", \"clips\": [");
-            for (size_t i = 0; i < n; i++)
-                printf(i ? ", %d" : "%d", clips[i]);
-            printf("]");
-        }
-        printf(", \"note\": ");
-        json_string(stdout, vs_plan_note(plan));
-        printf("}\n");
     } else {
         printf("# %s: %s, %zu times%s%s\n", path, vs_plan_strategy(plan), n,
                *vs_plan_note(plan) ? "; " : "", vs_plan_note(plan));
@@ -78,5 +69,5 @@ int cmd_plan(int argc, char **argv)
     }
     vs_plan_free(&plan);
     vs_source_close(&src);
-    return EXIT_OK;
+    return code;
 }

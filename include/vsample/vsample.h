@@ -122,6 +122,16 @@ typedef struct VsStreamInfo {
     uint8_t reserved[128 + 1024 - sizeof(const char *)];
 } VsStreamInfo;
 
+/// info as one compact JSON object (the keys of `vsample info --json`: the fields
+/// above by name, rationals as "num/den" strings, duration_source by name, vfr
+/// true/false/null, numbers that are not finite as null). Returns a malloc'd
+/// NUL-terminated string the caller frees with free(); NULL and vs_last_error()
+/// on failure (no info, out of memory). Thread-safety: Safe.
+VS_API char *vs_stream_info_json(const VsStreamInfo *info);
+/// "unknown", "index", "stream", "format", "scan" for enum VsDurationSource;
+/// NULL for a value out of range. Static strings. Thread-safety: Safe.
+VS_API const char *vs_duration_source_name(int source);
+
 typedef struct VsSourceSettings {
     int threads;       ///< decoder threads (default 0 = one per core)
     int scan;          ///< 1 = always count frames with a demux-only scan when the
@@ -335,6 +345,19 @@ VS_API size_t vs_view_frame_bytes(const VsView *view);
 VS_API const char *vs_dtype_name(int dtype);
 VS_API int vs_dtype_from_name(const char *name);
 
+/// Names of the view enums, as the CLI and the sample metadata spell them, and back.
+/// *_name: a static string, NULL for a value out of range; *_from_name: the value,
+/// -1 for an unknown name or NULL. Thread-safety: Safe.
+/// enum VsResize: "squash", "short-crop", "pad", "smart".
+VS_API const char *vs_resize_name(int resize);
+VS_API int vs_resize_from_name(const char *name);
+/// enum VsFilter: "bicubic", "bilinear", "area", "lanczos".
+VS_API const char *vs_filter_name(int filter);
+VS_API int vs_filter_from_name(const char *name);
+/// enum VsLayout: "tchw", "thwc".
+VS_API const char *vs_layout_name(int layout);
+VS_API int vs_layout_from_name(const char *name);
+
 /* ------------------------------------------------------------ fetch frames */
 
 enum VsBackendKind {
@@ -350,6 +373,13 @@ enum VsSeekMode {
     /// keyframes on either side of it: never decodes past a keyframe
     VS_SEEK_APPROXIMATE = 1,
 };
+
+/// Names of enum VsBackendKind ("cpu", "auto", "vulkan") and enum VsSeekMode ("exact",
+/// "approximate"), and back; as the view names above. Thread-safety: Safe.
+VS_API const char *vs_backend_name(int backend);
+VS_API int vs_backend_from_name(const char *name);
+VS_API const char *vs_seek_name(int seek);
+VS_API int vs_seek_from_name(const char *name);
 
 typedef struct VsReaderSettings {
     int backend;     ///< enum VsBackendKind (default VS_BACKEND_CPU)

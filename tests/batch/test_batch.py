@@ -215,6 +215,9 @@ def case_manifests(tmp):
         ('{"path": "v1.mp4", "key": "a"}\n\n{"path": "v2.mkv", "key": "a"}\n', "bad.jsonl:3"),
         ("v1.mp4\n# again\nv1.mp4\n", "bad.jsonl:3"),
         ("# nothing\n\n", "bad.jsonl"),
+        ('{"path": "v1.mp4"}\n{"path": "v2.mkv",\n', "bad.jsonl:2"),
+        ('{"path": "v1.mp4"}\n\n{"path": "v2.mkv", "key": "\\ud800"}\n', "bad.jsonl:3"),
+        ('{"path": "v1.mp4"}\n[1, 2]\n', "bad.jsonl:2"),
     ]
     for text, where in bad:
         with open(os.path.join(tmp, "bad.jsonl"), "w") as f:
@@ -224,6 +227,13 @@ def case_manifests(tmp):
         lines = r.stderr.strip().splitlines()
         check(len(lines) == 1 and where in lines[0], f"bad manifest {text!r}: stderr {r.stderr!r}, expected {where}")
         check(not os.path.exists(os.path.join(tmp, "out-bad")), f"bad manifest {text!r}: output written")
+    # A malformed line: one line naming MANIFEST:LINE and the parser's cause (README: exit 2).
+    with open(os.path.join(tmp, "bad.jsonl"), "w") as f:
+        f.write('{"path": "v1.mp4"}\n# c\n{"path": "v2.mkv", "start": 1,}\n')
+    r = run(["batch", "bad.jsonl", "-o", "out-bad", *VIEW], tmp)
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode == 2 and len(lines) == 1 and lines[0].startswith("vsample: bad.jsonl:3: ")
+          and "column" in lines[0], f"malformed JSONL line: exit {r.returncode} {r.stderr!r}")
     # Every partition checks the whole manifest: one bad entry stops them all alike.
     with open(os.path.join(tmp, "bad.jsonl"), "w") as f:
         f.write("".join(json.dumps({"path": f"x{i}.mp4"}) + "\n" for i in range(12)))
@@ -310,6 +320,23 @@ def case_errors(tmp):
     r = run(["batch", "m.txt", "-o", "out", *VIEW], tmp)
     check(r.returncode == 0 and errors(d) == [], f"all mended: exit {r.returncode}, errors {errors(d)}")
     check(len(load_index(d)["samples"]) == 7, "all mended: not 7 samples")
+    # A committed sample whose index.json is corrupt (truncated, then not a vsample index): one
+    # line naming that file and the cause; it is left out of the catalogue; the run goes on.
+    k = default_key("good1.mp4")
+    bad_index = os.path.join(d, "samples", k, "index.json")
+    with open(bad_index) as f:
+        text = f.read()
+    for corrupt, cause in ((text[: len(text) // 2], "not valid JSON: line"), ('{"format": "x"}', "not a vsample index")):
+        with open(bad_index, "w") as f:
+            f.write(corrupt)
+        r = run(["batch", "--merge-index", "out"], tmp)
+        lines = [line for line in r.stderr.splitlines() if bad_index.split(tmp + "/")[-1] in line]
+        check(r.returncode == 0 and len(r.stderr.strip().splitlines()) == 1 and len(lines) == 1
+              and cause in lines[0], f"corrupt {bad_index}: exit {r.returncode} {r.stderr!r}")
+        check(set(load_index(d)["samples"]) == {default_key(p) for p in order} - {k},
+              "corrupt sample index: catalogue is not the other samples")
+    with open(bad_index, "w") as f:
+        f.write(text)
 
 
 def case_resume(tmp):

@@ -285,6 +285,13 @@ static void scenario_single(const char *out)
     gen_open(&g, out, "single", (uint64_t)1 << 30);
     gen_sample(&g, "caf\xc3\xa9 \\ back", "  {\"a\": \"q\\\"uote\\\\ \\u00e9\", \"n\": [1, -2.5e3, null, true, {}]}  ",
                VIEWS, 3, 5, 1, COMMIT);
+    // control characters, raw and escaped non-ASCII UTF-8 (a surrogate pair too),
+    // quotes and backslashes: check_shards.py reads them back with Python's json
+    gen_sample(&g, "\xe6\x97\xa5\xe6\x9c\xac/\xf0\x9f\x8e\xa5 clip",
+               "{\"t\": \"tab\\there\\nnew\\u0001\\u001f\\r\\b\\f\", \"u\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", "
+               "\"e\": \"\\ud83d\\ude00 \\u00e9 \\/\", \"\\\"k\\\\\": [\"\\\\\\\"\"], \"big\": 9007199254740993, "
+               "\"r\": 0.1}",
+               VIEWS, 2, 3, 0, COMMIT);
     gen_sample(&g, "no-meta", NULL, VIEWS + 1, 1, 3, 0, COMMIT);
     gen_sample(&g, "empty-meta", " { } ", VIEWS + 3, 2, 4, 0, COMMIT);
     gen_sample(&g, "no-views", "{}", NULL, 0, 4, 1, COMMIT);
@@ -443,6 +450,9 @@ static void test_invalid_args(const char *tmp)
     REQUIRE(vs_shard_begin_sample(w, "k", "{\"a\": \"x\ny\"}", T1, 1, 2, 0) == VS_ERR_INVALID_ARG);
     REQUIRE(vs_shard_begin_sample(w, "k", "{\"a\": 01}", T1, 1, 2, 0) == VS_ERR_INVALID_ARG);
     REQUIRE(vs_shard_begin_sample(w, "k", "{\"a\": \"\xc0\xaf\"}", T1, 1, 2, 0) == VS_ERR_INVALID_ARG);
+    REQUIRE(vs_shard_begin_sample(w, "k", "{\"a\": \"\\ud800\"}", T1, 1, 2, 0) == VS_ERR_INVALID_ARG);
+    REQUIRE(vs_shard_begin_sample(w, "k", "{\"a\": [1, 2", T1, 1, 2, 0) == VS_ERR_INVALID_ARG);
+    REQUIRE(strstr(vs_last_error(), "'k': metadata is not a JSON object") && !strchr(vs_last_error(), '\n'));
     REQUIRE(vs_shard_begin_sample(w, "k", "{}", T1, 1, 0, 0) == VS_ERR_INVALID_ARG);
     REQUIRE(vs_shard_begin_sample(w, "k", "{}", NULL, 1, 2, 0) == VS_ERR_INVALID_ARG);
     REQUIRE(vs_shard_begin_sample(w, "k", "{}", bad_dtype, 1, 2, 0) == VS_ERR_INVALID_ARG);
