@@ -49,10 +49,12 @@ with tempdir() as tmp:
     same_as_cli(e, ["plan", video, "--strategy", "qwen2vl", "--start", "0.5"])
     e = expect_error(lambda: vsample.plan(video, "fps:2", start=1.0, end=1.0), VS_ERR_INVALID_ARG)
 
-    # views: the library's own message for an unknown preset; the binding's for its own options
+    # views: the library builds them (vs_views_build), with the CLI's message, less its "--"
     e = expect_error(lambda: vsample.load(video, "uniform:2", preset="nope"), VS_ERR_INVALID_ARG, "'nope'",
                      "siglip-384")
-    expect(e.message.startswith("view preset 'nope': unknown"), e.message)
+    expect(e.message.startswith("preset: unknown preset 'nope'"), e.message)
+    cli_out = cli(["extract", video, "-o", os.devnull, "--preset", "nope"])
+    expect(cli_out.returncode == 2 and cli_out.stderr.strip() == f"vsample: --{e.message} (see vsample --help)", cli_out.stderr)
     expect_error(lambda: vsample.load(video, "uniform:2", preset="clip-336,nope"), VS_ERR_INVALID_ARG, "'nope'")
     expect_error(lambda: vsample.load(video, "uniform:2", preset=""), VS_ERR_INVALID_ARG, "preset")
     expect_error(lambda: vsample.load(video, "uniform:2", preset="clip-336,clip-336"), VS_ERR_INVALID_ARG, "twice")
