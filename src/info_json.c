@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 json_t *vs_json_real(double v)
 {
@@ -27,12 +28,26 @@ static json_t *text(const char *s)
     return j ? j : json_null();
 }
 
+json_t *vs_json_text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j || !s)
+        return j;
+    char *copy = strdup(s);
+    for (char *p = copy; p && *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    j = copy ? json_string(copy) : NULL;
+    free(copy);
+    return j;
+}
+
 json_t *vs_info_json(const VsStreamInfo *in)
 {
     const char *dsrc = vs_duration_source_name(in->duration_source);
     return json_pack("{s:o, s:o, s:o, s:i, s:o, s:s, s:o, s:I, s:o, s:o, s:o, s:I, s:I, s:I,"
                      " s:i, s:i, s:i, s:o, s:i, s:i, s:o, s:i, s:o, s:o, s:o, s:o, s:o}",
-                     "path", text(in->path), "container", text(in->container), "codec", text(in->codec),
+                     "path", vs_json_text(in->path), "container", text(in->container), "codec", text(in->codec),
                      "stream_index", in->stream_index, "duration", vs_json_real(in->duration),
                      "duration_source", dsrc ? dsrc : "unknown", "start_time", vs_json_real(in->start_time),
                      "start_pts", (json_int_t)in->start_pts, "time_base", rational(in->time_base),

@@ -6,21 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* JSON text is UTF-8; a path need not be: its other bytes become '?'. */
-static json_t *text_lossy(const char *s)
-{
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    char *copy = strdup(s);
-    for (char *p = copy; p && *p; p++)
-        if ((unsigned char)*p >= 0x80)
-            *p = '?';
-    j = copy ? json_string(copy) : NULL;
-    free(copy);
-    return j;
-}
-
 static json_t *triple(const float v[3])
 {
     return json_pack("[o, o, o]", vs_json_real(v[0]), vs_json_real(v[1]), vs_json_real(v[2]));
@@ -41,7 +26,7 @@ static json_t *sample_json(const VsSample *s)
         if (json_array_append_new(views, view_json(&s->views[i])) < 0)
             json_decref(views), views = NULL;
     const VsStreamInfo *in = vs_source_info(s->src);
-    return json_pack("{s:o, s:s, s:s, s:s, s:I, s:o, s:o}", "source", text_lossy(in->path), "strategy",
+    return json_pack("{s:o, s:s, s:s, s:s, s:I, s:o, s:o}", "source", vs_json_text(in->path), "strategy",
                      vs_plan_strategy(s->plan), "plan_note", vs_plan_note(s->plan), "seek",
                      vs_seek_name(s->reader_settings.seek), "padded_frames", (json_int_t)(s->total - s->n),
                      "views", views, "stream", vs_info_json(in));
