@@ -36,7 +36,7 @@ int report_error(const char *path, int vs_err);
  * URL's query ("?...") and fragment ("#..."); len 0 when there is none ("http://host/"). */
 const char *video_base_name(const char *path, size_t *len);
 /* A sample key for path, unique among keys[0..nkeys): its base name without extension
- * (at most 200 bytes, control characters, quotes, '\' and '/' made '_'; "video" when
+ * (control characters, quotes, '\' and '/' made '_'; "video" when
  * empty), then "-2", "-3"... when taken. malloc'd; NULL when out of memory. */
 char *unique_video_key(char *const *keys, size_t nkeys, const char *path);
 

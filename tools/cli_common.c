@@ -145,8 +145,6 @@ char *unique_video_key(char *const *keys, size_t nkeys, const char *path)
     const char *dot = memrchr(base, '.', n);
     if (dot && dot != base)
         n = (size_t)(dot - base);
-    if (n > 200)
-        n = 200;
     char *stem = n ? strndup(base, n) : strdup("video");
     if (!stem)
         return NULL;
