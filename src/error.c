@@ -3,10 +3,21 @@
 
 #include <libavutil/error.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-static _Thread_local char last_error[1024];
+/* The last message of each thread, as long as it needs to be (a path or URL may be
+ * thousands of bytes); freed when the thread ends. */
+static _Thread_local char *last_error;
+static pthread_key_t error_key;
+static pthread_once_t error_once = PTHREAD_ONCE_INIT;
+
+static void make_error_key(void)
+{
+    pthread_key_create(&error_key, free);
+}
 
 static VsLogCallback log_cb;
 static void *log_opaque;
@@ -36,15 +47,23 @@ const char *vs_strerror(int code)
 
 const char *vs_last_error(void)
 {
-    return last_error;
+    return last_error ? last_error : "";
 }
 
 int vs_error(int code, const char *fmt, ...)
 {
     va_list ap;
+    char *msg = NULL;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
     va_end(ap);
+    if (!msg) /* keep the previous text rather than none */
+        return code;
+    pthread_once(&error_once, make_error_key);
+    free(last_error);
+    last_error = msg;
+    pthread_setspecific(error_key, msg);
     /* One line: the CLI prints it as is. */
     for (char *p = last_error; *p; p++)
         if (*p == '\n' || *p == '\r')
@@ -63,16 +82,19 @@ void vs_log(int level, const char *fmt, ...)
 {
     if (level > log_max_level)
         return;
-    char msg[1024];
+    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
     va_end(ap);
-    if (log_cb) {
-        log_cb(log_opaque, level, msg);
+    if (!msg)
         return;
-    }
-    fprintf(stderr, "vsample: %s: %s\n", level == VS_LOG_ERROR ? "error" : level == VS_LOG_WARNING ? "warning" : "info", msg);
+    if (log_cb)
+        log_cb(log_opaque, level, msg);
+    else
+        fprintf(stderr, "vsample: %s: %s\n", level == VS_LOG_ERROR ? "error" : level == VS_LOG_WARNING ? "warning" : "info", msg);
+    free(msg);
 }
 
 int vs_error_from_av(int averror)

@@ -62,13 +62,22 @@ void vs_reader_reset_frames(VsReader *r)
     r->have_prev = r->have_next = 0;
 }
 
-/* One packet of the video stream from the demuxer into r->pkt: 1, or 0 at the end. */
+/* One packet of the video stream from the demuxer into r->pkt: 1, 0 at the end, or an
+ * error when the input itself failed (a dropped connection, a seek it cannot do): then
+ * not an early end of the stream, since that would make the output silently wrong. */
 static int read_packet(VsReader *r)
 {
     VsSource *src = r->src;
+    if (r->read_error)
+        return r->read_error;
     while (!r->read_eof) {
         int ret = av_read_frame(src->fmt, r->pkt);
         if (ret < 0) {
+            int err = ret != AVERROR_EOF ? vs_source_input_error(src) : 0;
+            if (err < 0) {
+                r->read_eof = 1;
+                return r->read_error = err;
+            }
             if (ret != AVERROR_EOF)
                 vs_log(VS_LOG_WARNING, "%s: stream ends early: %s", src->info.path, av_err2str(ret));
             r->read_eof = 1;
@@ -96,13 +105,15 @@ static int read_packet(VsReader *r)
     return 0;
 }
 
-/* Queue one more packet: 1, 0 at the end, -1 when the queue is full. */
+/* Queue one more packet: 1, 0 at the end, -1 when the queue is full, or a read error
+ * (r->read_error, below -1). */
 static int read_ahead(VsReader *r)
 {
     if (r->la.count == VS_LOOKAHEAD_MAX)
         return -1;
-    if (!read_packet(r))
-        return 0;
+    int ret = read_packet(r);
+    if (ret <= 0)
+        return ret;
     vs_lookahead_push(&r->la, r->pkt);
     return 1;
 }
@@ -136,8 +147,9 @@ static int head_skippable(VsReader *r)
 /* The next packet to decode into r->pkt: 1, or 0 when none is left. */
 static int next_packet(VsReader *r, int *skippable)
 {
-    if (!r->la.count && read_ahead(r) == 0)
-        return 0;
+    int ret;
+    if (!r->la.count && (ret = read_ahead(r)) <= 0)
+        return ret;
     *skippable = head_skippable(r);
     vs_lookahead_pop(&r->la, r->pkt);
     return 1;

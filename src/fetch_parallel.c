@@ -59,6 +59,7 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
     size_t workers = settings && settings->segments ? (size_t)settings->segments : (size_t)(cores < 1 ? 1 : cores);
     workers = workers > MAX_CHILDREN ? MAX_CHILDREN : workers;
     if (workers < 2 || r->n < MIN_TIMES || r->approx || r->keys_only || !src->indexed || src->no_timestamps ||
+        !vs_source_can_reopen(src) ||
         (settings && settings->prefetch < 0) || !times_grow(r->times, r->n))
         return 0;
     /* Each child queues up to `depth` decoded frames (QUEUE_BYTES of them at

@@ -105,8 +105,12 @@ int vs_keyindex_scan(VsSource *src)
     int64_t untimed = 0, guessed = 0, delay = src->st->codecpar->video_delay;
     for (;;) {
         int r = av_read_frame(src->fmt, pkt);
-        if (r < 0)
+        if (r < 0) {
+            /* a failed read or seek of the input (a dropped connection) is an error */
+            if (r != AVERROR_EOF && (ret = vs_source_input_error(src)) < 0)
+                goto done;
             break; /* end, or a truncated file: what was read is the stream */
+        }
         if (pkt->stream_index != src->st->index) {
             av_packet_unref(pkt);
             continue;

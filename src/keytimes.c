@@ -93,6 +93,8 @@ int vs_keytimes_resolve(VsSource *src, VsKeyPacket *keys, size_t n)
         int64_t ts = decode_key(src, pkt, f, from, keys[i].dts, keys[i].pos);
         if (ts != AV_NOPTS_VALUE)
             keys[i].ts = ts;
+        else if ((ret = vs_source_input_error(src)) < 0)
+            goto done; /* the input, not the data, failed: a guess would hide it */
     }
 done:
     av_packet_free(&pkt);

@@ -41,6 +41,7 @@ struct VsReader {
     double *sorted;      /* the plan's times, sorted: which frames can be skipped */
     VsLookahead la;
     int read_eof;        /* the demuxer has no more packets (some may still be queued) */
+    int read_error;      /* the input failed (VS_ERR_*, message set): every later read returns it */
     AVPacket *pkt;
     AVFrame *prev, *next;
     double prev_t, next_t;

@@ -1,4 +1,4 @@
-/* source: open a file, choose the video stream, open its decoder, report stream info. */
+/* source: open an input, choose the video stream, open its decoder, report stream info. */
 #include "source.h"
 
 #include <libavutil/display.h>
@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Larger than any real video (16K is 15360x8640) yet small enough that a
  * frame's buffers cannot overflow size arithmetic. */
@@ -44,22 +43,30 @@ static int reopen_format(const VsSource *src, AVFormatContext **out)
 {
     AVFormatContext *fmt = NULL;
     int idx = src->st->index;
-    int ret = avformat_open_input(&fmt, src->info.path, src->fmt->iformat, NULL);
-    if (ret >= 0 && ((unsigned)idx >= fmt->nb_streams ||
-                     fmt->streams[idx]->codecpar->codec_id != src->st->codecpar->codec_id))
+    int ret = vs_input_open_format(&src->input, src->fmt->iformat, 1, &fmt);
+    if (ret < 0)
+        return ret; /* the message names the input and the cause */
+    if (((unsigned)idx >= fmt->nb_streams ||
+         fmt->streams[idx]->codecpar->codec_id != src->st->codecpar->codec_id))
         ret = avformat_find_stream_info(fmt, NULL);
     if (ret >= 0 && ((unsigned)idx >= fmt->nb_streams ||
                      fmt->streams[idx]->codecpar->codec_id != src->st->codecpar->codec_id))
         ret = AVERROR_INVALIDDATA;
     if (ret < 0) {
-        avformat_close_input(&fmt);
-        return vs_error(vs_error_from_av(ret), "%s: cannot reopen to read from the start (%s)",
-                        src->info.path, av_err2str(ret));
+        int err = vs_input_error(&src->input, fmt);
+        vs_input_close_format(&fmt);
+        return err < 0 ? err : vs_error(vs_error_from_av(ret), "%s: cannot reopen to read from the start (%s)",
+                                        src->info.path, av_err2str(ret));
     }
     for (unsigned i = 0; i < fmt->nb_streams; i++)
         fmt->streams[i]->discard = (int)i == idx ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     *out = fmt;
     return 0;
+}
+
+int vs_source_input_error(const VsSource *src)
+{
+    return vs_input_error(&src->input, src->fmt);
 }
 
 int vs_source_rewind(VsSource *src)
@@ -68,24 +75,9 @@ int vs_source_rewind(VsSource *src)
     int idx = src->st->index, ret = reopen_format(src, &fmt);
     if (ret < 0)
         return ret;
-    avformat_close_input(&src->fmt); /* src->st goes with it */
+    vs_input_close_format(&src->fmt); /* src->st goes with it */
     src->fmt = fmt;
     src->st = fmt->streams[idx];
-    return 0;
-}
-
-static int check_path(const char *path)
-{
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return vs_error(VS_ERR_NOT_FOUND, "%s: no such file", path);
-        return vs_error(VS_ERR_IO, "%s: cannot access: %s", path, strerror(errno));
-    }
-    if (S_ISDIR(sb.st_mode))
-        return vs_error(VS_ERR_INVALID_DATA, "%s: is a directory, not a video file", path);
-    if (S_ISREG(sb.st_mode) && sb.st_size == 0)
-        return vs_error(VS_ERR_INVALID_DATA, "%s: empty file", path);
     return 0;
 }
 
@@ -301,36 +293,25 @@ int vs_source_open_input(VsSource **out, const VsInput *input, const VsSourceSet
         vs_source_default_settings(&defaults);
         settings = &defaults;
     }
-    if (!input->path || input->data || input->io)
-        return vs_error(VS_ERR_UNSUPPORTED, "vs_source_open_input: only paths for now");
-    const char *path = input->path;
-    int ret = check_path(path);
-    if (ret < 0)
-        return ret;
-
     VsSource *src = calloc(1, sizeof(*src));
     if (!src)
-        return vs_error(VS_ERR_NOMEM, "%s: out of memory", path);
-    src->threads = settings->threads > 0 ? settings->threads : 0;
-    if (!(src->name = strdup(path))) {
-        free(src);
-        return vs_error(VS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    src->info.path = src->name;
-
-    ret = avformat_open_input(&src->fmt, path, NULL, NULL);
-    if (ret < 0) {
-        ret = vs_error(ret == AVERROR_INVALIDDATA ? VS_ERR_INVALID_DATA : vs_error_from_av(ret),
-                       "%s: not a readable media file (%s)", path, av_err2str(ret));
+        return vs_error(VS_ERR_NOMEM, "vs_source_open_input: out of memory");
+    int ret = vs_input_spec_init(&src->input, input, settings);
+    if (ret < 0)
         goto fail;
-    }
+    const char *path = src->input.name;
+    src->info.path = path;
+    src->threads = settings->threads > 0 ? settings->threads : 0;
+    if ((ret = vs_input_open_format(&src->input, NULL, 0, &src->fmt)) < 0)
+        goto fail;
     if (is_still_image_demuxer(src->fmt->iformat->name)) {
         ret = vs_error(VS_ERR_NO_VIDEO, "%s: a still image (%s), not a video", path, src->fmt->iformat->name);
         goto fail;
     }
     ret = avformat_find_stream_info(src->fmt, NULL);
     if (ret < 0) {
-        ret = vs_error(vs_error_from_av(ret), "%s: cannot read stream info (%s)", path, av_err2str(ret));
+        int err = vs_source_input_error(src);
+        ret = err < 0 ? err : vs_error(vs_error_from_av(ret), "%s: cannot read stream info (%s)", path, av_err2str(ret));
         goto fail;
     }
     if ((ret = choose_stream(src, path)) < 0)
@@ -385,8 +366,12 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
     if (!src)
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", parent->info.path);
     src->threads = threads;
-    int ret = reopen_format(parent, &src->fmt);
-    if (ret < 0)
+    int ret = vs_input_spec_copy(&src->input, &parent->input);
+    if (ret < 0) {
+        free(src);
+        return ret;
+    }
+    if ((ret = reopen_format(parent, &src->fmt)) < 0)
         goto fail;
     src->st = src->fmt->streams[parent->st->index];
     /* the parent's decoder setup, probed already (a header alone can be thin: MPEG-TS) */
@@ -397,11 +382,7 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
     if ((ret = open_decoder(src, parent->info.path)) < 0)
         goto fail;
     src->info = parent->info; /* scanned figures included: nothing is read twice */
-    if (!(src->name = strdup(parent->name))) {
-        ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", parent->info.path);
-        goto fail;
-    }
-    src->info.path = src->name;
+    src->info.path = src->input.name;
     src->no_timestamps = parent->no_timestamps;
     src->indexed = parent->indexed;
     *out = src;
@@ -411,15 +392,20 @@ fail:
     return ret;
 }
 
+int vs_source_can_reopen(const VsSource *src)
+{
+    return src->input.kind != VS_INPUT_IO && (!src->fmt->pb || (src->fmt->pb->seekable & AVIO_SEEKABLE_NORMAL));
+}
+
 void vs_source_close(VsSource **psrc)
 {
     if (!psrc || !*psrc)
         return;
     VsSource *src = *psrc;
     avcodec_free_context(&src->dec);
-    avformat_close_input(&src->fmt);
+    vs_input_close_format(&src->fmt);
     vs_keyindex_free(&src->keys);
-    free(src->name);
+    vs_input_spec_free(&src->input);
     free(src);
     *psrc = NULL;
 }

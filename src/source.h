@@ -2,6 +2,7 @@
 #ifndef VSAMPLE_SOURCE_H
 #define VSAMPLE_SOURCE_H
 
+#include "input.h"
 #include "internal.h"
 #include "keyindex.h"
 
@@ -13,7 +14,7 @@ struct VsSource {
     AVStream *st;
     AVCodecContext *dec;
     VsStreamInfo info;
-    char *name;          /* the path, URL or name: info.path */
+    VsInputSpec input;   /* what it was opened from; input.name is info.path */
     VsKeyIndex keys;     /* filled by a packet scan, lazily */
     int threads;
     int64_t frames_past_eof; /* index entries whose data the file does not hold */
@@ -23,12 +24,19 @@ struct VsSource {
     int indexed;         /* the container had an index before any packet was read (TS builds one as it reads) */
 };
 
+/* After a failed read or seek: the input's own failure (message set: "URL: the server
+ * cannot seek", "read failed at byte N: ..."), or 0 when the input read fine. */
+int vs_source_input_error(const VsSource *src);
+
 /* Back to the first packet of the stream. */
 int vs_source_rewind(VsSource *src);
 /* The same file and stream opened again for a second decoder (threads decoder
  * threads, 0 = one per core), with parent's stream info as it is, a scan's
  * figures included, without reading the file again; no keyframe index. */
 int vs_source_reopen(VsSource **out, const VsSource *parent, int threads);
+/* 1 when vs_source_reopen() can give a second decoder its own seekable reading of the
+ * input: not for caller callbacks (one reader at a time) nor a URL that cannot seek. */
+int vs_source_can_reopen(const VsSource *src);
 
 /* Seconds from the stream start for a timestamp in stream time base units. */
 double vs_source_ts_to_sec(const VsSource *src, int64_t ts);

@@ -276,6 +276,7 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     vs_source_default_settings(&ss);
     ss.threads = o->plan.threads;
     ss.scan = o->scan;
+    ss.io_timeout_ms = o->plan.io_timeout_ms;
     double t0 = now();
     if ((ret = vs_source_open(&src, v->path, &ss)) < 0 || (ret = vs_source_plan_input(src, &in)) < 0) {
         video_failed(o, v, ret);

@@ -29,10 +29,11 @@ static int key_char(unsigned char c)
 
 char *batch_default_key(const char *path)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    size_t n;
+    const char *base = video_base_name(path, &n);
+    const char *dot = memrchr(base, '.', n);
+    if (dot && dot != base)
+        n = (size_t)(dot - base);
     if (n > 64)
         n = 64;
     char key[64 + 1 + 16 + 1];

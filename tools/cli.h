@@ -33,6 +33,14 @@ int exit_code_for(int vs_err);
  * the message does not already), and return its exit code. */
 int report_error(const char *path, int vs_err);
 
+/* The base name of a video path or URL: *len bytes from the returned pointer, without a
+ * URL's query ("?...") and fragment ("#..."); len 0 when there is none ("http://host/"). */
+const char *video_base_name(const char *path, size_t *len);
+/* A sample key for path, unique among keys[0..nkeys): its base name without extension
+ * (control characters, quotes, '\' and '/' made '_'; "video" when
+ * empty), then "-2", "-3"... when taken. malloc'd; NULL when out of memory. */
+char *unique_video_key(char *const *keys, size_t nkeys, const char *path);
+
 /* Strict number parsing: the whole text must be the number. */
 int parse_double(const char *opt, const char *text, double *out);
 int parse_int64(const char *opt, const char *text, int64_t min, int64_t max, int64_t *out);
@@ -42,11 +50,15 @@ typedef struct PlanOptions {
     const char *strategy;
     VsPlanSettings settings;
     int threads;
+    int io_timeout_ms; /* --io-timeout: URLs' connect/read timeout (0 = the library's) */
 } PlanOptions;
 void plan_options_default(PlanOptions *o);
 /* If argv[*i] is a plan option, consume it (and its value): 1; not one: 0;
  * bad value: -1 (message printed). */
 int plan_option(PlanOptions *o, int argc, char **argv, int *i);
+/* --io-timeout SECONDS into *ms: 1 taken, 0 not ours, -1 a usage error (printed).
+ * plan_option() takes it too. */
+int io_timeout_option(int *ms, int argc, char **argv, int *i);
 /* --backend auto|vulkan|cpu and --gpu N into rs: 1 taken, 0 not ours, -1 a
  * usage error (printed). */
 int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i);

@@ -114,6 +114,8 @@ int plan_option(PlanOptions *o, int argc, char **argv, int *i)
         if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 0, INT64_MAX, &n) < 0)
             return -1;
         o->settings.seed = (uint64_t)n;
+    } else if (!strcmp(opt, "--io-timeout")) {
+        return io_timeout_option(&o->io_timeout_ms, argc, argv, i);
     } else if (!strcmp(opt, "--threads")) {
         if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 0, 256, &n) < 0)
             return -1;
@@ -124,6 +126,62 @@ int plan_option(PlanOptions *o, int argc, char **argv, int *i)
     return 1;
 }
 
+const char *video_base_name(const char *path, size_t *len)
+{
+    size_t end = strlen(path);
+    if (strstr(path, "://")) /* a URL: its path ends at the query or fragment */
+        end = strcspn(path, "?#");
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    *len = end - start;
+    return path + start;
+}
+
+char *unique_video_key(char *const *keys, size_t nkeys, const char *path)
+{
+    size_t n;
+    const char *base = video_base_name(path, &n);
+    const char *dot = memrchr(base, '.', n);
+    if (dot && dot != base)
+        n = (size_t)(dot - base);
+    char *stem = n ? strndup(base, n) : strdup("video");
+    if (!stem)
+        return NULL;
+    for (char *p = stem; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' || *p == '/')
+            *p = '_';
+    char *key = strdup(stem);
+    for (int k = 2; key;) {
+        int taken = 0;
+        for (size_t i = 0; i < nkeys && !taken; i++)
+            taken = !strcmp(keys[i], key);
+        if (!taken)
+            break;
+        free(key);
+        if (asprintf(&key, "%s-%d", stem, k++) < 0)
+            key = NULL;
+    }
+    free(stem);
+    return key;
+}
+
+int io_timeout_option(int *ms, int argc, char **argv, int *i)
+{
+    if (strcmp(argv[*i], "--io-timeout"))
+        return 0;
+    if (*i + 1 >= argc)
+        return usage_error("--io-timeout needs a value"), -1;
+    const char *v = argv[++*i];
+    double t;
+    if (parse_double("--io-timeout", v, &t) < 0)
+        return -1;
+    if (!(t >= 0.001 && t <= 86400))
+        return usage_error("--io-timeout: %s is not between 0.001 and 86400 seconds", v), -1;
+    *ms = (int)ceil(t * 1000);
+    return 1;
+}
+
 int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan **plan)
 {
     VsSourceSettings ss;
@@ -131,6 +189,7 @@ int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan
     vs_source_default_settings(&ss);
     ss.threads = o->threads;
     ss.scan = vs_strategy_needs_scan(o->strategy);
+    ss.io_timeout_ms = o->io_timeout_ms;
     int ret = vs_source_open(src, path, &ss);
     if (ret < 0)
         return ret;

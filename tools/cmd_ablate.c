@@ -12,31 +12,6 @@
 
 enum { MIN_THUMB = 16, MAX_THUMB = 1024, MAX_SLUG = 64 };
 
-/* The file's base name without extension, unique in this run (as extract's keys). */
-static char *make_key(char **keys, size_t nkeys, const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char stem[200], key[220];
-    snprintf(stem, sizeof(stem), "%s", *base ? base : "video");
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem)
-        *dot = 0;
-    for (char *p = stem; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' || *p == '/')
-            *p = '_';
-    snprintf(key, sizeof(key), "%s", stem);
-    for (int n = 2;; n++) {
-        int taken = 0;
-        for (size_t i = 0; i < nkeys && !taken; i++)
-            taken = !strcmp(keys[i], key);
-        if (!taken)
-            break;
-        snprintf(key, sizeof(key), "%s-%d", stem, n);
-    }
-    return strdup(key);
-}
-
 /* A strategy in a file name: letters, digits, '.', '_' and '-' kept, ':'
  * becomes '-', anything else '_'; at most MAX_SLUG characters; "-2", "-3"...
  * when two strategies come out the same. */
@@ -181,7 +156,7 @@ static int run(const AblateOptions *o, char **inputs, int ninputs, VideoResult *
     for (int i = 0; i < ninputs && !code; i++) {
         VideoResult *v = &videos[i];
         v->path = inputs[i];
-        if (!(v->key = keys[i] = make_key(keys, (size_t)i, inputs[i]))) {
+        if (!(v->key = keys[i] = unique_video_key(keys, (size_t)i, inputs[i]))) {
             code = EXIT_INTERNAL;
             break;
         }

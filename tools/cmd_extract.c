@@ -20,31 +20,14 @@ static double now(void)
 /* The file's base name without extension, safe in a tensor name, unique in this run. */
 static char *make_key(Extract *x, const char *path)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char stem[200];
-    snprintf(stem, sizeof(stem), "%s", *base ? base : "video");
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem)
-        *dot = 0;
-    for (char *p = stem; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' || *p == '/')
-            *p = '_';
-    char key[220];
-    snprintf(key, sizeof(key), "%s", stem);
-    for (int n = 2;; n++) {
-        int taken = 0;
-        for (size_t i = 0; i < x->nkeys && !taken; i++)
-            taken = !strcmp(x->keys[i], key);
-        if (!taken)
-            break;
-        snprintf(key, sizeof(key), "%s-%d", stem, n);
-    }
-    char **keys = realloc(x->keys, (x->nkeys + 1) * sizeof(*keys));
-    if (!keys)
+    char *key = unique_video_key(x->keys, x->nkeys, path);
+    char **keys = key ? realloc(x->keys, (x->nkeys + 1) * sizeof(*keys)) : NULL;
+    if (!keys) {
+        free(key);
         return NULL;
+    }
     x->keys = keys;
-    return x->keys[x->nkeys++] = strdup(key);
+    return x->keys[x->nkeys++] = key;
 }
 
 typedef struct Progress {

@@ -1,4 +1,4 @@
-/* vsample info VIDEO [--json] [--scan]: what the source stage knows about a video. */
+/* vsample info VIDEO [--json] [--scan] [--io-timeout S]: what the source stage knows about a video. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -28,10 +28,13 @@ static void print_text(const VsStreamInfo *in)
 
 int cmd_info(int argc, char **argv)
 {
-    int json = 0, scan = 0;
+    int json = 0, scan = 0, io_timeout_ms = 0, r;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
+        if ((r = io_timeout_option(&io_timeout_ms, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--json"))
             json = 1;
         else if (!strcmp(argv[i], "--scan"))
             scan = 1;
@@ -47,6 +50,7 @@ int cmd_info(int argc, char **argv)
     VsSourceSettings ss;
     vs_source_default_settings(&ss);
     ss.scan = scan;
+    ss.io_timeout_ms = io_timeout_ms;
     VsSource *src = NULL;
     int ret = vs_source_open(&src, path, &ss);
     if (ret < 0)

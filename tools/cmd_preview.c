@@ -54,16 +54,18 @@ static int layout_sheet(SheetLayout *l, const Preview *o, const VsStreamInfo *in
 static int check_output_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    char *dir = !slash ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    if (!dir) {
+        fprintf(stderr, "vsample: %s: out of memory\n", path);
+        return EXIT_INTERNAL;
+    }
+    int code = EXIT_OK;
     if (access(dir, W_OK | X_OK) < 0) {
         fprintf(stderr, "vsample: %s: cannot write into %s: %s\n", path, dir, strerror(errno));
-        return EXIT_OUTPUT;
+        code = EXIT_OUTPUT;
     }
-    return EXIT_OK;
+    free(dir);
+    return code;
 }
 
 static int make_sheet(const Preview *o)

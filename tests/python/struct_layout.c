@@ -38,6 +38,13 @@ int main(void)
     FIELD(VsSourceSettings, reserved);
     END();
 
+    BEGIN(VsIO); FIELD(VsIO, opaque); FIELD(VsIO, read); FIELD(VsIO, seek); END();
+
+    BEGIN(VsInput);
+    FIELD(VsInput, path); FIELD(VsInput, data); FIELD(VsInput, size); FIELD(VsInput, io);
+    FIELD(VsInput, name); FIELD(VsInput, reserved);
+    END();
+
     BEGIN(VsPlanInput);
     FIELD(VsPlanInput, duration); FIELD(VsPlanInput, avg_frame_rate); FIELD(VsPlanInput, frame_count);
     FIELD(VsPlanInput, keyframe_times); FIELD(VsPlanInput, n_keyframes); FIELD(VsPlanInput, frame_times);

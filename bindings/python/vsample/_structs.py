@@ -2,7 +2,7 @@
 space included, so sizes match) and the prototype of every function used.
 tests/python/test_structs.py checks sizeof and every offsetof against the C compiler's.
 """
-from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_float, c_int, c_int32,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_float, c_int, c_int32,
                     c_int64, c_size_t, c_uint8, c_uint64, c_void_p)
 
 
@@ -46,6 +46,27 @@ class VsStreamInfo(Structure):
 class VsSourceSettings(Structure):
     _fields_ = [("threads", c_int), ("scan", c_int), ("io_timeout_ms", c_int),
                 ("reserved", c_uint8 * (64 - 4))]
+
+
+# VsIO's callbacks (the CFUNCTYPE objects must stay referenced while the source lives)
+VS_IO_READ = CFUNCTYPE(c_int, c_void_p, POINTER(c_uint8), c_int)
+VS_IO_SEEK = CFUNCTYPE(c_int64, c_void_p, c_int64, c_int)
+VS_IO_SIZE = 0x10000
+
+
+class VsIO(Structure):
+    _fields_ = [("opaque", c_void_p), ("read", VS_IO_READ), ("seek", VS_IO_SEEK)]
+
+
+class VsInput(Structure):
+    _fields_ = [
+        ("path", c_char_p),
+        ("data", c_void_p),
+        ("size", c_size_t),
+        ("io", POINTER(VsIO)),
+        ("name", c_char_p),
+        ("reserved", c_uint8 * 64),
+    ]
 
 
 class VsPlanInput(Structure):
@@ -140,7 +161,7 @@ class VsFrameInfo(Structure):
 
 
 # Every struct above, by its C name (the struct test walks this).
-STRUCTS = {c.__name__: c for c in (VsRational, VsStreamInfo, VsSourceSettings, VsPlanInput,
+STRUCTS = {c.__name__: c for c in (VsRational, VsStreamInfo, VsSourceSettings, VsIO, VsInput, VsPlanInput,
                                      VsPlanSettings, VsView, VsReaderSettings, VsFrameInfo,
                                      VsViewOptions, VsSampleSettings)}
 
@@ -153,6 +174,7 @@ PROTOTYPES = {
     "vs_last_error": (c_char_p, []),
     "vs_source_default_settings": (None, [POINTER(VsSourceSettings)]),
     "vs_source_open": (c_int, [_handle, c_char_p, POINTER(VsSourceSettings)]),
+    "vs_source_open_input": (c_int, [_handle, POINTER(VsInput), POINTER(VsSourceSettings)]),
     "vs_source_close": (None, [_handle]),
     "vs_source_info": (POINTER(VsStreamInfo), [c_void_p]),
     "vs_plan_default_settings": (None, [POINTER(VsPlanSettings)]),

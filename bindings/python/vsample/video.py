@@ -9,6 +9,7 @@ import os
 import numpy as np
 
 from . import _views
+from ._inputs import open_source
 from ._lib import VS_ERR_INTERNAL, VS_ERR_INVALID_ARG, Error, check, lib
 from ._structs import VsPlanInput, VsPlanSettings, VsSampleSettings, VsSourceSettings
 
@@ -26,20 +27,10 @@ def _text(b):
     return b.decode("utf-8", "replace")
 
 
-@contextlib.contextmanager
-def _source(path, strategy=None, scan=False, threads=0):
-    """An open VsSource (c_void_p), scanned when asked or when the strategy needs it."""
-    h = lib()
-    ss = VsSourceSettings()
-    h.vs_source_default_settings(ctypes.byref(ss))
-    ss.threads = int(threads)
-    ss.scan = 1 if scan or (strategy is not None and h.vs_strategy_needs_scan(strategy)) else 0
-    src = ctypes.c_void_p()
-    check(h.vs_source_open(ctypes.byref(src), _path_bytes(path), ctypes.byref(ss)))
-    try:
-        yield src
-    finally:
-        h.vs_source_close(ctypes.byref(src))
+def _source(video, strategy=None, scan=False, threads=0):
+    """An open VsSource (c_void_p) over a path, URL, bytes or file object (_inputs.py),
+    scanned when asked or when the strategy needs it."""
+    return open_source(video, scan=scan, threads=threads, strategy=strategy)
 
 
 def _plan_settings(ps, start, end, min_frames, max_frames, seed):
@@ -142,7 +133,7 @@ def plan(path, strategy="fps:2", start=None, end=None, min_frames=None, max_fram
     with _source(path, strategy=sb) as src, _plan(src, sb, start, end, min_frames, max_frames, seed) as p:
         n = h.vs_plan_count(p)
         return {
-            "path": os.fsdecode(_path_bytes(path)),
+            "path": os.fsdecode(h.vs_source_info(src).contents.path),
             "strategy": _text(h.vs_plan_strategy(p)),
             "duration": h.vs_source_info(src).contents.duration,
             "count": n,
