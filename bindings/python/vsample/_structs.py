@@ -205,6 +205,7 @@ PROTOTYPES = {
     "vs_reader_backend": (c_int, [c_void_p]),
     "vs_reader_frames_decoded": (c_int64, [c_void_p]),
     "vs_reader_close": (None, [_handle]),
+    "vs_duration_source_name": (c_char_p, [c_int]),
     "vs_resize_from_name": (c_int, [c_char_p]),
     "vs_filter_from_name": (c_int, [c_char_p]),
     "vs_layout_from_name": (c_int, [c_char_p]),

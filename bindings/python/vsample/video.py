@@ -10,17 +10,9 @@ import numpy as np
 
 from . import _views
 from ._inputs import open_source
-from ._lib import VS_ERR_INTERNAL, VS_ERR_INVALID_ARG, Error, check, lib
-from ._structs import VsPlanInput, VsPlanSettings, VsSampleSettings, VsSourceSettings
+from ._lib import VS_ERR_INVALID_ARG, Error, check, lib
+from ._structs import VsPlanInput, VsPlanSettings, VsSampleSettings
 
-_DURATION_SOURCES = ["unknown", "index", "stream", "format", "scan"]
-
-
-def _path_bytes(path):
-    try:
-        return os.fsencode(path)
-    except TypeError:
-        raise Error(VS_ERR_INVALID_ARG, f"path: {path!r} is not a path") from None
 
 
 def _text(b):
@@ -85,8 +77,7 @@ def _info_dict(s):
     return {
         "path": os.fsdecode(s.path), "container": _text(s.container), "codec": _text(s.codec),
         "stream_index": s.stream_index, "duration": s.duration,
-        "duration_source": _DURATION_SOURCES[s.duration_source]
-        if 0 <= s.duration_source < len(_DURATION_SOURCES) else "unknown",
+        "duration_source": _text(lib().vs_duration_source_name(s.duration_source) or b"unknown"),
         "start_time": s.start_time, "start_pts": s.start_pts,
         "time_base": _rational(s.time_base), "avg_frame_rate": _rational(s.avg_frame_rate),
         "real_frame_rate": _rational(s.real_frame_rate),
