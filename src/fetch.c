@@ -370,7 +370,7 @@ static VsFetched *take(VsReader *r)
     VsFetched *f = &r->fetched;
     f->status = fetch_next(r, f);
     if (f->status < 0)
-        snprintf(f->msg, sizeof(f->msg), "%s", vs_last_error());
+        vs_keep_text(&f->msg, vs_last_error());
     return f;
 }
 
@@ -391,8 +391,8 @@ static void give_back(VsReader *r, VsFetched *f)
 static int fail_with(VsReader *r, int code, const char *msg)
 {
     r->failed = code;
-    snprintf(r->failed_msg, sizeof(r->failed_msg), "%s", msg);
-    return vs_error(code, "%s", msg);
+    vs_keep_text(&r->failed_msg, msg);
+    return vs_error(code, "%s", vs_text(msg));
 }
 
 static void set_info(VsFrameInfo *info, const VsFetched *f)
@@ -420,7 +420,7 @@ static int fill_batch(VsReader *r)
         VsFetched *f = take(r);
         if (f->status <= 0) {
             b->pending_status = f->status ? f->status : 1; /* 1: the end */
-            snprintf(b->pending_msg, sizeof(b->pending_msg), "%s", f->msg);
+            vs_keep_text(&b->pending_msg, vs_text(f->msg));
             break;
         }
         int ret = av_frame_ref(b->frames[b->count], f->frame);
@@ -428,7 +428,7 @@ static int fill_batch(VsReader *r)
         give_back(r, f);
         if (ret < 0) {
             b->pending_status = VS_ERR_NOMEM;
-            snprintf(b->pending_msg, sizeof(b->pending_msg), "%.480s: out of memory", r->src->info.path);
+            vs_keep_text(&b->pending_msg, NULL); /* reads "out of memory" */
             break;
         }
         b->info[b->count].index = copy.index;
@@ -478,7 +478,7 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
     if (!r)
         return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
     if (r->failed)
-        return vs_error(r->failed, "%s", r->failed_msg);
+        return vs_error(r->failed, "%s", vs_text(r->failed_msg));
     if (dst && r->batch.out)
         return next_batched(r, dst, info);
     VsFetched *f = take(r);
@@ -544,6 +544,7 @@ static void batch_free(VsReader *r)
     free(r->view_bytes);
     for (int i = 0; i < VS_READER_BATCH; i++)
         av_frame_free(&b->frames[i]);
+    vs_keep_text(&b->pending_msg, NULL);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -655,6 +656,8 @@ void vs_reader_close(VsReader **pr)
     batch_free(r);
     vs_backend_close(&r->prep);
     av_frame_free(&r->fetched.frame);
+    vs_keep_text(&r->fetched.msg, NULL);
+    vs_keep_text(&r->failed_msg, NULL);
     av_packet_free(&r->pkt);
     av_frame_free(&r->prev);
     av_frame_free(&r->next);

@@ -35,6 +35,20 @@ static inline void vs_copy(void *dst, const void *src, size_t bytes)
         memcpy(dst, src, bytes);
 }
 
+/* A message kept past the call that made it (a thread's error for another
+ * thread, a failed handle's first error): *dst becomes a copy of msg, the old
+ * copy freed; vs_text() reads it back, "out of memory" when the copy failed. */
+static inline void vs_keep_text(char **dst, const char *msg)
+{
+    free(*dst);
+    *dst = msg ? strdup(msg) : NULL;
+}
+
+static inline const char *vs_text(const char *kept)
+{
+    return kept ? kept : "out of memory";
+}
+
 /* Map an FFmpeg AVERROR to a VS_ERR_* code. */
 int vs_error_from_av(int averror);
 

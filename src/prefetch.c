@@ -20,7 +20,7 @@ static void *run(void *arg)
         int status = p->produce(p->opaque, slot);
         slot->status = status;
         if (status < 0)
-            snprintf(slot->msg, sizeof(slot->msg), "%s", vs_last_error());
+            vs_keep_text(&slot->msg, vs_last_error());
         pthread_mutex_lock(&p->lock);
         p->count++;
         p->done = status <= 0;
@@ -92,7 +92,9 @@ void vs_prefetch_stop(VsPrefetch *p)
     pthread_join(p->thread, NULL);
     pthread_cond_destroy(&p->changed);
     pthread_mutex_destroy(&p->lock);
-    for (int i = 0; i < p->depth; i++)
+    for (int i = 0; i < p->depth; i++) {
         av_frame_free(&p->slots[i].frame);
+        vs_keep_text(&p->slots[i].msg, NULL);
+    }
     p->running = 0;
 }

@@ -15,7 +15,7 @@ typedef struct VsFetched {
     int32_t clip;
     size_t index;
     int status;       /* 1 a frame, 0 the end, < 0 an error (message in msg) */
-    char msg[512];
+    char *msg;        /* owned: vs_keep_text(), freed with the slot */
 } VsFetched;
 
 /* Fill *out: returns 1 (a frame), 0 (the end) or a negative VS_ERR_*. */

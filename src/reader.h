@@ -28,7 +28,7 @@ typedef struct VsBatch {
     void **dsts;         /* [frame * nviews + view] pointers into out */
     int count, next;     /* tensors in out, and the next to hand out */
     int pending_status;  /* met while gathering: 1 the end, < 0 an error */
-    char pending_msg[512];
+    char *pending_msg;  /* owned */
 } VsBatch;
 
 struct VsReader {
@@ -67,7 +67,7 @@ struct VsReader {
     size_t nchildren, nchild_slots; /* open, allocated */
     uint8_t *child_of;          /* [n]: the child holding each planned time */
     int failed;          /* the error that ended the reader */
-    char failed_msg[512];
+    char *failed_msg;   /* owned */
 };
 
 /* Shared by both modes (fetch.c). */

@@ -33,7 +33,7 @@ struct VsShardWriter {
     VsShardSample *smp; // in progress, or NULL
     VsShardIndex index;
     int failed;         // first I/O or memory error: every later call returns it
-    char errmsg[1024];
+    char *errmsg;       // the first error's message (owned)
 };
 
 void vs_shard_default_settings(VsShardSettings *s)
@@ -46,14 +46,14 @@ static int fail(VsShardWriter *w, int rc)
 {
     if (!w->failed) {
         w->failed = rc;
-        snprintf(w->errmsg, sizeof(w->errmsg), "%s", vs_last_error());
+        vs_keep_text(&w->errmsg, vs_last_error());
     }
     return rc;
 }
 
 static int reraise(const VsShardWriter *w)
 {
-    return vs_error(w->failed, "%s", w->errmsg);
+    return vs_error(w->failed, "%s", vs_text(w->errmsg));
 }
 
 static uint64_t round8(uint64_t v)
@@ -81,6 +81,7 @@ static void writer_free(VsShardWriter *w)
 {
     vs_shard_sample_free(&w->smp);
     vs_shard_index_free(&w->index);
+    free(w->errmsg);
     free(w->dir);
     free(w);
 }
