@@ -224,14 +224,34 @@ static int seek_to_start(VsReader *r)
     return ret;
 }
 
+/* Seek by byte position to the last keyframe shown at or before ts: 1 done,
+ * 0 not possible (no such keyframe, or the demuxer refused). */
+static int seek_by_scan(VsReader *r, int64_t ts)
+{
+    VsSource *src = r->src;
+    const VsKeyIndex *k = &src->keys;
+    size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, vs_source_ts_to_sec(src, ts) + TIME_EPS);
+    while (j > 0 && k->key_pos[j - 1] < 0)
+        j--;
+    if (j == 0 || av_seek_frame(src->fmt, src->st->index, k->key_pos[j - 1], AVSEEK_FLAG_BYTE) < 0)
+        return 0;
+    r->scan_seeks++;
+    return 1;
+}
+
 /* Seek so that decoding resumes at a keyframe at or before timestamp ts. */
 int vs_reader_seek_before(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
     if (src->no_timestamps) /* no time to seek by: count frames from the start */
         return seek_to_start(r);
-    if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
+    if (vs_source_seeks_by_scan(src)) {
+        /* a landing past ts is caught by vs_reader_find_frame, which asks again before it */
+        if (!seek_by_scan(r, ts))
+            return seek_to_start(r);
+    } else if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0) {
         return seek_to_start(r);
+    }
     vs_reader_restart_decoder(r);
     r->at_start = 0;
     r->after_seek = 1;
@@ -246,6 +266,11 @@ static int worth_seeking_forward(VsReader *r, double t)
     if (r->demux_eof || t <= cur + TIME_EPS || r->src->no_timestamps)
         return 0;
     AVStream *st = r->src->st;
+    if (vs_source_seeks_by_scan(r->src)) { /* a keyframe shown after cur and at or before t */
+        const VsKeyIndex *k = &r->src->keys;
+        size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, t + TIME_EPS);
+        return j > 0 && k->key_times[j - 1] > cur + TIME_EPS;
+    }
     if (avformat_index_get_entries_count(st) <= 0)
         return t - cur > BLIND_SEEK_GAP;
     int i = av_index_search_timestamp(st, vs_source_sec_to_ts(r->src, t), AVSEEK_FLAG_BACKWARD);

@@ -35,6 +35,11 @@ static int times_grow(const double *t, size_t n)
  * never later than the keyframe is shown. */
 static int key_between(const VsSource *src, double a, double b)
 {
+    if (vs_source_seeks_by_scan(src)) { /* no index: the scan's presentation times */
+        const VsKeyIndex *k = &src->keys;
+        size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, b + TIME_EPS);
+        return j > 0 && k->key_times[j - 1] > a;
+    }
     int k = av_index_search_timestamp(src->st, vs_source_sec_to_ts(src, b), AVSEEK_FLAG_BACKWARD);
     const AVIndexEntry *e = k >= 0 ? avformat_index_get_entry(src->st, k) : NULL;
     return e && vs_source_ts_to_sec(src, e->timestamp) > a;
@@ -58,7 +63,8 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t workers = settings && settings->segments ? (size_t)settings->segments : (size_t)(cores < 1 ? 1 : cores);
     workers = workers > MAX_CHILDREN ? MAX_CHILDREN : workers;
-    if (workers < 2 || r->n < MIN_TIMES || r->approx || r->keys_only || !src->indexed || src->no_timestamps ||
+    if (workers < 2 || r->n < MIN_TIMES || r->approx || r->keys_only || !(src->indexed || vs_source_seeks_by_scan(src)) ||
+        src->no_timestamps ||
         !vs_source_can_reopen(src) ||
         (settings && settings->prefetch < 0) || !times_grow(r->times, r->n))
         return 0;

@@ -51,6 +51,7 @@ struct VsReader {
     int after_seek;      /* drop output until the keyframe we landed on */
     int key_seen;
     int64_t key_pts, key_dts;
+    int64_t scan_seeks;  /* seeks by a keyframe's byte position from the packet scan */
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
     _Atomic int64_t decoded; /* read by the caller while the prefetch thread decodes */
     int64_t output_frames; /* frames output since decoding began at the start */

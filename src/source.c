@@ -237,7 +237,8 @@ static void fill_info(VsSource *src)
     }
     info_from_index(src);
     /* Demuxers with a generic index add entries as they read: not an index. */
-    src->indexed = avformat_index_get_entries_count(st) > 0 && !(src->fmt->iformat->flags & AVFMT_GENERIC_INDEX);
+    src->index_entries = avformat_index_get_entries_count(st);
+    src->indexed = src->index_entries > 0 && !(src->fmt->iformat->flags & AVFMT_GENERIC_INDEX);
 }
 
 /* Without a per-frame index the header's duration and frame count are only
@@ -339,6 +340,11 @@ int vs_source_open_input(VsSource **out, const VsInput *input, const VsSourceSet
         if ((ret = vs_keyindex_scan(src)) < 0)
             goto fail;
         info_from_scan(src);
+        /* MPEG-PS has entries from probing its start and end (220 over a 5-minute
+         * file with 601 keyframes), not an index to seek by: one has about an
+         * entry per keyframe (Matroska's cues) or per frame (MP4, AVI). */
+        if (src->indexed && (size_t)src->index_entries < src->keys.n_keys / 2)
+            src->indexed = 0;
     }
     if (!(src->info.duration > 0)) {
         ret = vs_error(VS_ERR_NO_VIDEO, "%s: video stream has no frames", path);
@@ -385,11 +391,20 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
     src->info.path = src->input.name;
     src->no_timestamps = parent->no_timestamps;
     src->indexed = parent->indexed;
+    src->keys = parent->keys; /* the scan's keyframes, to seek by: the parent outlives its children */
+    src->keys_borrowed = 1;
     *out = src;
     return 0;
 fail:
     vs_source_close(&src);
     return ret;
+}
+
+int vs_source_seeks_by_scan(const VsSource *src)
+{
+    const VsKeyIndex *k = &src->keys;
+    return !src->indexed && k->built && k->n_keys && !src->no_timestamps &&
+           !(src->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK);
 }
 
 int vs_source_can_reopen(const VsSource *src)
@@ -404,7 +419,8 @@ void vs_source_close(VsSource **psrc)
     VsSource *src = *psrc;
     avcodec_free_context(&src->dec);
     vs_input_close_format(&src->fmt);
-    vs_keyindex_free(&src->keys);
+    if (!src->keys_borrowed)
+        vs_keyindex_free(&src->keys);
     vs_input_spec_free(&src->input);
     free(src);
     *psrc = NULL;

@@ -16,11 +16,13 @@ struct VsSource {
     VsStreamInfo info;
     VsInputSpec input;   /* what it was opened from; input.name is info.path */
     VsKeyIndex keys;     /* filled by a packet scan, lazily */
+    int keys_borrowed;   /* a reopened source reads its parent's: not freed here */
     int threads;
     int64_t frames_past_eof; /* index entries whose data the file does not hold */
     int no_timestamps;   /* raw stream: frame i is shown at i / frame rate */
     int used;            /* packets were read: rewind before decoding from the start */
     int exact_keys;      /* scan asked for: find keyframe times the packets lack by decoding */
+    int index_entries;   /* the container index's entries when opened */
     int indexed;         /* the container had an index before any packet was read (TS builds one as it reads) */
 };
 
@@ -37,6 +39,12 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads);
 /* 1 when vs_source_reopen() can give a second decoder its own seekable reading of the
  * input: not for caller callbacks (one reader at a time) nor a URL that cannot seek. */
 int vs_source_can_reopen(const VsSource *src);
+/* Where the container has no index (MPEG-TS/PS, elementary streams), its
+ * demuxer seeks by a search over packet times that lands on whatever packet
+ * comes first, usually past the keyframe wanted (then a reader could only
+ * restart from the first frame): seek instead to the byte position of the
+ * keyframe a packet scan saw. 1 when the source can. */
+int vs_source_seeks_by_scan(const VsSource *src);
 
 /* Seconds from the stream start for a timestamp in stream time base units. */
 double vs_source_ts_to_sec(const VsSource *src, int64_t ts);
