@@ -238,8 +238,9 @@ VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
 /// strategy: "fps:F[,jitter]", "uniform:N[,jitter]", "clips:C,F,FPS", "keyframes",
 /// "timestamps:T1,T2,...", or a recipe that chooses the frames a public loader
-/// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, llava-video,
-/// lmms-eval, hf-transformers, torchcodec-regular (README lists the keys); a
+/// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, qwen2.5vl,
+/// qwen3vl, internvl, llava-video, lmms-eval, hf-transformers, torchcodec-regular
+/// (README lists the keys); a
 /// recipe needs in->frame_times. settings may be NULL. in (with its arrays), strategy
 /// and settings are read during the call only; *out belongs to the caller until
 /// vs_plan_free(). Thread-safety: Safe.
