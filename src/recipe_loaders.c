@@ -179,6 +179,111 @@ int vs_recipe_qwen2vl(RecipeCtx *c)
     return 0;
 }
 
+/* --------------------------------------------------- qwen2.5vl and qwen3vl */
+
+/* qwen-vl-utils 0.0.14 calculate_video_frame_range: the first and last frame
+ * of [video_start, video_end] seconds (each clamped to the duration N / R),
+ * the whole video when neither is set. */
+static int qwen_frame_range(RecipeCtx *c, int64_t *first, int64_t *last)
+{
+    const double *p = c->p;
+    int64_t total = c->v->frames;
+    double fps = c->v->fps, max_duration = (double)total / fps;
+    *first = 0;
+    *last = total - 1;
+    if (!(p[QU_VIDEO_START] > 0) && !(p[QU_VIDEO_END] > 0))
+        return 0;
+    if (p[QU_VIDEO_START] > 0)
+        *first = (int64_t)ceil(fmax(0.0, fmin(p[QU_VIDEO_START], max_duration)) * fps);
+    if (p[QU_VIDEO_END] > 0)
+        *last = min_i64((int64_t)floor(fmax(0.0, fmin(p[QU_VIDEO_END], max_duration)) * fps), total - 1);
+    if (*first >= *last)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %s: video_start %g s and video_end %g s give frames "
+                        "%" PRId64 " to %" PRId64 " of %" PRId64 " at %g fps, an empty range (qwen-vl-utils raises "
+                        "ValueError)", c->shown, c->name, p[QU_VIDEO_START], p[QU_VIDEO_END], *first, *last,
+                        total, fps);
+    return 0;
+}
+
+/* qwen-vl-utils 0.0.14 (QwenLM/Qwen3-VL) vision_process.py, fetch_video with
+ * decord: the frame range, then smart_nframes over the frames in it (the
+ * rate's count clamped, then floored to the frame factor 2, unlike the
+ * first release's rounding; or nframes rounded to 2), then
+ * torch.linspace(first, last, nframes).round(). */
+int vs_recipe_qwen_vl_utils(RecipeCtx *c)
+{
+    const double *p = c->p;
+    const double factor = 2; /* FRAME_FACTOR */
+    int64_t first, last;
+    int ret = need_fps(c);
+    if (ret < 0 || (ret = qwen_frame_range(c, &first, &last)) < 0)
+        return ret;
+    int64_t total = last - first + 1;
+    double n;
+    if (p[QU_NFRAMES] > 0) {
+        n = rint(p[QU_NFRAMES] / factor) * factor;
+    } else {
+        double min_frames = ceil(p[QU_MIN_FRAMES] / factor) * factor;
+        double max_frames = floor(p[QU_MAX_FRAMES] / factor) * factor;
+        n = (double)total / c->v->fps * p[QU_FPS];
+        n = fmin(fmin(fmax(n, min_frames), max_frames), (double)total);
+        n = floor(n / factor) * factor;
+    }
+    if (!(factor <= n && n <= (double)total))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %s: nframes %g is outside [%g, %" PRId64 "] "
+                        "for frames %" PRId64 " to %" PRId64 " at %g fps (qwen-vl-utils raises ValueError)",
+                        c->shown, c->name, n, factor, total, first, last, c->v->fps);
+    int64_t nframes = (int64_t)n;
+    if ((ret = out_alloc(c, nframes, 0)) < 0)
+        return ret;
+    float *lin = malloc((size_t)nframes * sizeof(*lin));
+    if (!lin)
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", c->shown);
+    vs_torch_linspace_f32((double)first, (double)last, nframes, lin);
+    for (int64_t i = 0; i < nframes; i++)
+        c->out->indices[i] = (int64_t)rintf(lin[i]);
+    c->out->n = (size_t)nframes;
+    free(lin);
+    snprintf(c->out->note, sizeof(c->out->note), "%s: frames %" PRId64 " to %" PRId64 " of %" PRId64
+             " at %g fps: nframes %" PRId64 " (sample_fps %g)", c->name, first, last, c->v->frames, c->v->fps,
+             nframes, (double)nframes / (double)total * c->v->fps);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- internvl */
+
+/* InternVL2.5/3 model cards, load_video + get_index (decord): num_segments
+ * frames, one in the middle of each equal segment of [round(start * R),
+ * min(round(end * R), N - 1)]: int(first + seg / 2 + np.round(seg * i)). */
+int vs_recipe_internvl(RecipeCtx *c)
+{
+    const double *p = c->p;
+    int64_t total = c->v->frames, n = (int64_t)p[IV_NUM_SEGMENTS];
+    int ret = need_fps(c);
+    if (ret < 0)
+        return ret;
+    double first = fmax(0.0, rint(p[IV_START] * c->v->fps));
+    double last = fmin(rint(p[IV_END] * c->v->fps), (double)(total - 1));
+    if (!(first <= 9e15 && isfinite(p[IV_END] * c->v->fps)))
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': internvl: the bound (%g, %g) s is beyond any video "
+                        "(Python's round overflows or decord raises IndexError)", c->shown, p[IV_START], p[IV_END]);
+    double seg = (last - first) / (double)n;
+    if ((ret = out_alloc(c, n, 0)) < 0)
+        return ret;
+    for (int64_t i = 0; i < n; i++) {
+        double k = trunc(first + seg / 2 + rint(seg * (double)i));
+        /* decord's vr[k] raises outside [-N, N) */
+        if (!(k >= -(double)total && k < (double)total))
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': internvl chose frame %.0f of a video of %" PRId64
+                            " frames (start %g s is past the end; decord raises IndexError)", c->shown, k, total,
+                            p[IV_START]);
+        c->out->indices[c->out->n++] = (int64_t)k;
+    }
+    snprintf(c->out->note, sizeof(c->out->note), "internvl: %" PRId64 " segments of frames %.0f to %.0f "
+             "(%" PRId64 " frames at %g fps)", n, first, last, total, c->v->fps);
+    return 0;
+}
+
 /* ------------------------------------------------------------- llava-video */
 
 /* LLaVA-NeXT llava/train/train.py, process_video_with_decord: every

@@ -16,6 +16,8 @@ typedef struct RecipeCtx {
 
 int vs_recipe_apollo(RecipeCtx *c);
 int vs_recipe_qwen2vl(RecipeCtx *c);
+int vs_recipe_qwen_vl_utils(RecipeCtx *c);
+int vs_recipe_internvl(RecipeCtx *c);
 int vs_recipe_llava_video(RecipeCtx *c);
 int vs_recipe_lmms_eval(RecipeCtx *c);
 int vs_recipe_hf_transformers(RecipeCtx *c);
@@ -25,6 +27,8 @@ int vs_recipe_torchcodec_regular(RecipeCtx *c);
 enum { AP_CLIP_DURATION, AP_FRAMES_PER_CLIP, AP_CLIP_SAMPLING_RATIO, AP_MODEL_MAX_LENGTH,
        AP_TOKENS_PER_CLIP };
 enum { QW_FPS, QW_MIN_FRAMES, QW_MAX_FRAMES, QW_FRAME_FACTOR };
+enum { QU_FPS, QU_MIN_FRAMES, QU_MAX_FRAMES, QU_NFRAMES, QU_VIDEO_START, QU_VIDEO_END };
+enum { IV_NUM_SEGMENTS, IV_START, IV_END };
 enum { LV_FPS, LV_MAX_FRAMES, LV_FORCE_SAMPLE };
 enum { LE_MAX_FRAMES };
 enum { HF_FPS, HF_NUM_FRAMES };

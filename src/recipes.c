@@ -7,6 +7,10 @@
  *                       calculate_sample_indices (decord)
  *   qwen2vl             qwen-vl-utils vision_process.py fetch_video, first release
  *                       (torchvision read_video: every decoded frame, average fps)
+ *   qwen2.5vl, qwen3vl  qwen-vl-utils 0.0.14 (QwenLM/Qwen3-VL) fetch_video with
+ *                       decord: smart_nframes + calculate_video_frame_range; the
+ *                       same frames under two names, so a plan says which model
+ *   internvl            InternVL2.5/3 model cards, load_video + get_index (decord)
  *   llava-video         LLaVA-NeXT llava/train/train.py process_video_with_decord
  *   lmms-eval           lmms-eval lmms_eval/models/llava_vid.py load_video (decord)
  *   hf-transformers     transformers BaseVideoProcessor.sample_frames
@@ -46,6 +50,17 @@ typedef struct Recipe {
 
 static const char *const tc_policies[] = { "repeat_last", "wrap", "error", NULL };
 
+/* qwen-vl-utils 0.0.14. nframes 0: unset (the fps formula). video_end 0:
+ * unset (an explicit 0 makes the release raise); video_start 0 chooses what
+ * an unset one does. */
+#define QWEN_VL_UTILS_PARAMS {                    \
+        { "fps", P_REAL, 2, 0, NULL },            \
+        { "min_frames", P_INT, 4, 0, NULL },      \
+        { "max_frames", P_INT, 768, 0, NULL },    \
+        { "nframes", P_INT, 0, 1, NULL },         \
+        { "video_start", P_REAL, 0, 1, NULL },    \
+        { "video_end", P_REAL, 0, 1, NULL } }
+
 static const Recipe recipes[] = {
     { "apollo", vs_recipe_apollo, 5, {
         { "clip_duration", P_REAL, 2, 0, NULL },
@@ -58,6 +73,14 @@ static const Recipe recipes[] = {
         { "min_frames", P_INT, 4, 0, NULL },
         { "max_frames", P_INT, 768, 0, NULL },
         { "frame_factor", P_INT, 2, 0, NULL } } },
+    { "qwen2.5vl", vs_recipe_qwen_vl_utils, 6, QWEN_VL_UTILS_PARAMS },
+    { "qwen3vl", vs_recipe_qwen_vl_utils, 6, QWEN_VL_UTILS_PARAMS },
+    /* bound (start, end) defaults to (-100000, 100000); start 0 chooses the
+     * same frames as any start <= 0 */
+    { "internvl", vs_recipe_internvl, 3, {
+        { "num_segments", P_INT, 32, 0, NULL },
+        { "start", P_REAL, 0, 1, NULL },
+        { "end", P_REAL, 100000, 1, NULL } } },
     { "llava-video", vs_recipe_llava_video, 3, {
         { "fps", P_REAL, 1, 0, NULL },
         { "max_frames", P_INT, 0, 1, NULL },

@@ -17,39 +17,72 @@ static const float CLIP_STD[3] = {0.26862954f, 0.26130258f, 0.27577711f};
 static const float IMAGENET_MEAN[3] = {0.485f, 0.456f, 0.406f};
 static const float IMAGENET_STD[3] = {0.229f, 0.224f, 0.225f};
 
+/* Smart resize budgets (VS_RESIZE_SMART): the sides' factor and the pixels
+ * per frame (min, max) and over all frames (total). */
+typedef struct SmartBudget {
+    int factor, min_pixels, max_pixels, total_pixels;
+} SmartBudget;
+
 typedef struct Preset {
     const char *name;
     int side; /* 0: a size per video (smart resize) */
     int resize, filter, crop_round;
     const float *mean, *std;
     int t_multiple;
+    const SmartBudget *smart; /* VS_RESIZE_SMART only */
 } Preset;
 
-/* qwen-vl-utils (vision_process.py): IMAGE_FACTOR, VIDEO_MIN/MAX/TOTAL_PIXELS, FRAME_FACTOR. */
+/* qwen-vl-utils (vision_process.py), first release: IMAGE_FACTOR,
+ * VIDEO_MIN/MAX/TOTAL_PIXELS, FRAME_FACTOR. */
 #define QWEN_FACTOR 28
 #define QWEN_MIN_PIXELS (128 * 28 * 28)
 #define QWEN_MAX_PIXELS (768 * 28 * 28)
 #define QWEN_TOTAL_PIXELS (24576 * 28 * 28)
 #define QWEN_FRAME_FACTOR 2
+static const SmartBudget QWEN2VL_SMART = {QWEN_FACTOR, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS, QWEN_TOTAL_PIXELS};
+
+/* qwen-vl-utils 0.0.14 fetch_video: factor f = image_patch_size * 2 (28 for
+ * Qwen2.5-VL, 32 for Qwen3-VL), VIDEO_MIN/MAX_TOKEN_NUM 128 and 768 per frame,
+ * total MODEL_SEQ_LEN * f * f * 0.9 with MODEL_SEQ_LEN 128000 (an environment
+ * variable there: here the caller sets VsView.smart_total_pixels). Both
+ * totals are whole numbers in float64, so the int field holds them exactly. */
+#define QWEN_SEQ_TOTAL(f) ((int)(128000LL * (f) * (f) * 9 / 10))
+static const SmartBudget QWEN25VL_SMART = {28, 128 * 28 * 28, 768 * 28 * 28, QWEN_SEQ_TOTAL(28)};
+static const SmartBudget QWEN3VL_SMART = {32, 128 * 32 * 32, 768 * 32 * 32, QWEN_SEQ_TOTAL(32)};
 
 static const Preset PRESETS[] = {
-    {"siglip-384", 384, VS_RESIZE_SQUASH, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD, 0},
-    {"clip-336", 336, VS_RESIZE_SHORT_CROP, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD, 0},
+    {"siglip-384", 384, VS_RESIZE_SQUASH, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD, 0,
+     NULL},
+    {"clip-336", 336, VS_RESIZE_SHORT_CROP, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD, 0,
+     NULL},
     {"internvideo2-224", 224, VS_RESIZE_SHORT_CROP, VS_FILTER_BILINEAR, VS_CROP_ROUND,
-     IMAGENET_MEAN, IMAGENET_STD, 0},
+     IMAGENET_MEAN, IMAGENET_STD, 0, NULL},
     /* Qwen2-VL: smart_resize, bicubic with antialias, CLIP mean/std, T even. */
     {"qwen2vl", 0, VS_RESIZE_SMART, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD,
-     QWEN_FRAME_FACTOR},
+     QWEN_FRAME_FACTOR, &QWEN2VL_SMART},
+    /* Qwen2.5-VL and Qwen3-VL through qwen-vl-utils 0.0.14: the same resize
+     * (torchvision bicubic with antialias, which follows PIL's kernel); their
+     * processors' own mean/std. */
+    {"qwen2.5vl", 0, VS_RESIZE_SMART, VS_FILTER_BICUBIC, VS_CROP_FLOOR, CLIP_MEAN, CLIP_STD,
+     QWEN_FRAME_FACTOR, &QWEN25VL_SMART},
+    {"qwen3vl", 0, VS_RESIZE_SMART, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD,
+     QWEN_FRAME_FACTOR, &QWEN3VL_SMART},
+    /* InternVL2.5/3 model cards' build_transform: Resize((448, 448), BICUBIC)
+     * on a PIL image, ImageNet mean/std; one tile per frame. */
+    {"internvl-448", 448, VS_RESIZE_SQUASH, VS_FILTER_BICUBIC, VS_CROP_FLOOR, IMAGENET_MEAN,
+     IMAGENET_STD, 0, NULL},
     /* Apollo's towers after expand2square: a square, so each processor's own
      * resize (squash, or short side + centre crop) is one uniform scale. */
-    {"apollo-siglip", 384, VS_RESIZE_PAD, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD, 0},
+    {"apollo-siglip", 384, VS_RESIZE_PAD, VS_FILTER_BICUBIC, VS_CROP_FLOOR, SIGLIP_MEAN, SIGLIP_STD, 0,
+     NULL},
     {"apollo-internvideo2", 224, VS_RESIZE_PAD, VS_FILTER_BILINEAR, VS_CROP_ROUND, IMAGENET_MEAN,
-     IMAGENET_STD, 0},
+     IMAGENET_STD, 0, NULL},
 };
 #define NPRESETS (sizeof(PRESETS) / sizeof(PRESETS[0]))
 
 static const char *const PRESET_NAMES[NPRESETS + 1] = {
-    "siglip-384", "clip-336", "internvideo2-224", "qwen2vl", "apollo-siglip", "apollo-internvideo2", NULL};
+    "siglip-384", "clip-336", "internvideo2-224", "qwen2vl", "qwen2.5vl", "qwen3vl", "internvl-448",
+    "apollo-siglip", "apollo-internvideo2", NULL};
 
 static const char *const DTYPE_NAMES[] = {"u8", "f16", "bf16", "f32"};
 static const size_t DTYPE_SIZES[] = {1, 2, 2, 4};
@@ -102,11 +135,17 @@ int vs_view_preset(VsView *view, const char *name)
         view->filter = p->filter;
         view->crop_round = p->crop_round;
         set_mean_std(view, p->mean, p->std);
+        if (p->smart) {
+            view->smart_factor = p->smart->factor;
+            view->smart_min_pixels = p->smart->min_pixels;
+            view->smart_max_pixels = p->smart->max_pixels;
+            view->smart_total_pixels = p->smart->total_pixels;
+        }
         return 0;
     }
     return vs_error(VS_ERR_INVALID_ARG,
                     "view preset '%s': unknown (known: siglip-384, clip-336, internvideo2-224, "
-                    "qwen2vl, apollo-siglip, apollo-internvideo2)",
+                    "qwen2vl, qwen2.5vl, qwen3vl, internvl-448, apollo-siglip, apollo-internvideo2)",
                     name);
 }
 

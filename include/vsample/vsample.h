@@ -238,8 +238,9 @@ VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
 /// strategy: "fps:F[,jitter]", "uniform:N[,jitter]", "clips:C,F,FPS", "keyframes",
 /// "timestamps:T1,T2,...", or a recipe that chooses the frames a public loader
-/// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, llava-video,
-/// lmms-eval, hf-transformers, torchcodec-regular (README lists the keys); a
+/// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, qwen2.5vl,
+/// qwen3vl, internvl, llava-video, lmms-eval, hf-transformers, torchcodec-regular
+/// (README lists the keys); a
 /// recipe needs in->frame_times. settings may be NULL. in (with its arrays), strategy
 /// and settings are read during the call only; *out belongs to the caller until
 /// vs_plan_free(). Thread-safety: Safe.
@@ -318,15 +319,18 @@ typedef struct VsView {
     int smart_factor;  ///< VS_RESIZE_SMART: sides are multiples of this (default 28)
     int smart_min_pixels;   ///< VS_RESIZE_SMART: pixels per frame at least (default 128*28*28)
     int smart_max_pixels;   ///< VS_RESIZE_SMART: pixels per frame at most (default 768*28*28)
-    int smart_total_pixels; ///< VS_RESIZE_SMART: budget over all frames, 0 = none (default 24576*28*28)
+    int smart_total_pixels; ///< VS_RESIZE_SMART: budget over all frames, 0 = none (default 24576*28*28;
+                            ///< presets qwen2.5vl/qwen3vl: MODEL_SEQ_LEN*f*f*0.9 with MODEL_SEQ_LEN
+                            ///< 128000: set it for another MODEL_SEQ_LEN)
     uint8_t reserved[44];
 } VsView;
 
 /// SigLIP-like defaults: 384 squash bicubic, mean = std = 0.5, f16, tchw.
 VS_API void vs_view_default(VsView *view);
-/// Fill view from a preset: "siglip-384", "clip-336", "internvideo2-224", "qwen2vl"
-/// (smart resize: call vs_view_resolve per video), "apollo-siglip", "apollo-internvideo2"
-/// (Apollo's two towers: padded to a square filled with int(mean * 255)).
+/// Fill view from a preset: "siglip-384", "clip-336", "internvideo2-224", "qwen2vl",
+/// "qwen2.5vl", "qwen3vl" (smart resize: call vs_view_resolve per video), "internvl-448",
+/// "apollo-siglip", "apollo-internvideo2" (Apollo's two towers: padded to a square filled
+/// with int(mean * 255)).
 VS_API int vs_view_preset(VsView *view, const char *name);
 /// Names of the presets, NULL-terminated.
 VS_API const char *const *vs_view_preset_names(void);

@@ -53,6 +53,7 @@ PRESETS = {  # name: (side, resize, filter, crop_round, mean, std)
                  [0.26862954, 0.26130258, 0.27577711]),
     "internvideo2-224": (224, "short_crop", 1, "round", [0.485, 0.456, 0.406],
                          [0.229, 0.224, 0.225]),
+    "internvl-448": (448, "squash", 0, "floor", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
     # Apollo's two towers: expand2square with int(mean * 255), then each processor's resize
     "apollo-siglip": (384, "pad", 0, "floor", [0.5] * 3, [0.5] * 3),
     "apollo-internvideo2": (224, "pad", 1, "round", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),

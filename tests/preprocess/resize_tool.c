@@ -6,6 +6,9 @@
  *       keys: width height resize filter crop_round dtype layout preset
  *             (integers for the enums; preset first when given)
  *   resize_tool f16 | bf16                               float32 in, uint16 out
+ *   resize_tool smart                                    a smart preset's size per video:
+ *       lines "PRESET WIDTH HEIGHT FRAMES TOTAL_PIXELS" in (TOTAL_PIXELS -1: the
+ *       preset's), lines "WIDTH HEIGHT" or "error MESSAGE" out
  */
 #include "dtype.h"
 #include "preprocess.h"
@@ -144,6 +147,27 @@ static int cmd_half(int bf16)
     return 0;
 }
 
+static int cmd_smart(void)
+{
+    char name[64];
+    int w, h;
+    long long frames, total;
+    while (scanf("%63s %d %d %lld %lld", name, &w, &h, &frames, &total) == 5) {
+        VsView v;
+        int ret = vs_view_preset(&v, name);
+        if (ret >= 0 && total >= 0)
+            v.smart_total_pixels = (int)total;
+        if (ret >= 0)
+            ret = vs_view_resolve(&v, w, h, (size_t)frames);
+        if (ret < 0)
+            printf("error %s\n", vs_last_error());
+        else
+            printf("%d %d\n", v.width, v.height);
+        fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "resize"))
@@ -154,6 +178,8 @@ int main(int argc, char **argv)
         return cmd_half(0);
     if (argc == 2 && !strcmp(argv[1], "bf16"))
         return cmd_half(1);
-    fprintf(stderr, "usage: resize_tool resize|view|f16|bf16 ...\n");
+    if (argc == 2 && !strcmp(argv[1], "smart"))
+        return cmd_smart();
+    fprintf(stderr, "usage: resize_tool resize|view|f16|bf16|smart ...\n");
     return 2;
 }

@@ -46,7 +46,7 @@ static void test_presets(void)
         REQUIRE(!strcmp(v.name, names[n]));
         REQUIRE(vs_view_validate(&v) == 0);
     }
-    REQUIRE(n == 6);
+    REQUIRE(n == 9);
 
     VsView v;
     REQUIRE(vs_view_preset(&v, "clip-336") == 0);
@@ -77,6 +77,28 @@ static void test_presets(void)
     REQUIRE(vs_view_resolve(&v, 1920, 1080, 100) == 0 && v.width == 812 && v.height == 448);
     REQUIRE(vs_view_resolve(&v, 808, 4, 4) == VS_ERR_INVALID_ARG);
     REQUIRE(strstr(vs_last_error(), "200") != NULL);
+    /* qwen-vl-utils 0.0.14. qwen2.5vl: factor 28, total 128000*28*28*0.9 = 90316800; 400
+     * frames: budget 451584 < 768*784, beta = sqrt(2073600 / 451584) = 15/7 -> 896x504.
+     * qwen3vl: factor 32, total 117964800, budget 589824, beta 1.875 -> 1024x576; 640x360
+     * rounds to 640x352. */
+    REQUIRE(vs_view_preset(&v, "qwen2.5vl") == 0);
+    REQUIRE(v.resize == VS_RESIZE_SMART && v.t_multiple == 2 && v.smart_factor == 28);
+    REQUIRE(v.smart_total_pixels == 90316800 && v.mean[0] == 0.48145466f);
+    REQUIRE(vs_view_resolve(&v, 1920, 1080, 400) == 0 && v.width == 896 && v.height == 504);
+    REQUIRE(vs_view_resolve(&v, 640, 360, 5) == 0 && v.width == 644 && v.height == 364);
+    REQUIRE(vs_view_preset(&v, "qwen3vl") == 0);
+    REQUIRE(v.smart_factor == 32 && v.smart_min_pixels == 128 * 1024 && v.smart_max_pixels == 768 * 1024);
+    REQUIRE(v.smart_total_pixels == 117964800 && v.mean[0] == 0.5f && v.std[2] == 0.5f);
+    REQUIRE(vs_view_resolve(&v, 1920, 1080, 400) == 0 && v.width == 1024 && v.height == 576);
+    REQUIRE(vs_view_resolve(&v, 640, 360, 5) == 0 && v.width == 640 && v.height == 352);
+    /* MODEL_SEQ_LEN 64000 through the field: budget 58982400 / 400 * 2 = 294912, beta 2.652
+     * -> floor(1080 / 2.652 / 32) = 12, floor(1920 / 2.652 / 32) = 22 */
+    v.smart_total_pixels = 64000 * 32 * 32 * 9 / 10;
+    REQUIRE(vs_view_resolve(&v, 1920, 1080, 400) == 0 && v.width == 704 && v.height == 384);
+    REQUIRE(vs_view_resolve(&v, 808, 4, 4) == VS_ERR_INVALID_ARG);
+    REQUIRE(vs_view_preset(&v, "internvl-448") == 0);
+    REQUIRE(v.width == 448 && v.height == 448 && v.resize == VS_RESIZE_SQUASH);
+    REQUIRE(v.filter == VS_FILTER_BICUBIC && v.mean[0] == 0.485f && v.std[2] == 0.225f && v.t_multiple == 0);
     REQUIRE(vs_view_preset(&v, "apollo-internvideo2") == 0);
     REQUIRE(v.width == 224 && v.resize == VS_RESIZE_PAD && v.filter == VS_FILTER_BILINEAR);
     REQUIRE(v.pad_fill[0] == 123 && v.pad_fill[1] == 116 && v.pad_fill[2] == 103);

@@ -167,6 +167,52 @@ static void test_qwen2vl(void)
     vs_plan_free(&p);
 }
 
+static void test_qwen_vl_utils(void)
+{
+    /* 105 at 30: nframes 7 floored to 6 (the first release rounds to 8); linspace(0, 104, 6),
+     * step 20.8 */
+    static const int64_t a[] = { 0, 21, 42, 62, 83, 104 };
+    /* 75 at 30: 5 floored to 4 */
+    static const int64_t b[] = { 0, 25, 49, 74 };
+    /* 1 s to 2 s of 100 at 25: frames ceil(25) = 25 to floor(50) = 50, 26 of them: 2.08 raised
+     * to min_frames 4; linspace(25, 50, 4), step 8.33 */
+    static const int64_t c[] = { 25, 33, 42, 50 };
+    /* nframes 5: round(5 / 2) = round(2.5) = 2, so 4 frames */
+    static const int64_t d[] = { 0, 33, 66, 99 };
+    REQUIRE_INDICES("qwen3vl", 105, 30, a);
+    REQUIRE_INDICES("qwen2.5vl", 105, 30, a);
+    REQUIRE_INDICES("qwen3vl", 75, 30, b);
+    REQUIRE_INDICES("qwen3vl:video_start=1,video_end=2", 100, 25, c);
+    REQUIRE_INDICES("qwen2.5vl:nframes=5", 100, 25, d);
+    /* video_start clamped to the duration 4 s: first frame 100 after the last, 99 */
+    require_error("qwen3vl:video_start=5", 100, 25, "empty range");
+    require_error("qwen3vl:nframes=200", 100, 25, "outside [2, 100]");
+    require_error("qwen2.5vl", 1, 25, "outside [2, 1]");
+    VsPlan *p = plan_ok(300, 30, "qwen2.5vl:max_frames=8");
+    REQUIRE_STR(vs_plan_strategy(p), "qwen2.5vl:fps=2,min_frames=4,max_frames=8,nframes=0,video_start=0,video_end=0");
+    vs_plan_free(&p);
+}
+
+static void test_internvl(void)
+{
+    /* 10 frames at 5 fps, 4 segments of [0, 9]: seg 2.25, int(1.125 + round(2.25 i)), where
+     * round(4.5) = 4 (half to even) */
+    static const int64_t a[] = { 1, 3, 5, 8 };
+    /* bound (0.5, 1.5): round(2.5) = 2 and round(7.5) = 8, seg 2 */
+    static const int64_t b[] = { 3, 5, 7 };
+    /* 2 frames, 4 segments: seg 0.25; round(0.5) = 0 */
+    static const int64_t c[] = { 0, 0, 0, 1 };
+    REQUIRE_INDICES("internvl:num_segments=4", 10, 5, a);
+    REQUIRE_INDICES("internvl:num_segments=3,start=0.5,end=1.5", 10, 5, b);
+    REQUIRE_INDICES("internvl:num_segments=4", 2, 5, c);
+    /* start past the end: the first index is int(50 - 41 / 64) = 49 */
+    require_error("internvl:start=10", 10, 5, "decord raises IndexError");
+    VsPlan *p = plan_ok(300, 30, "internvl");
+    REQUIRE_INT(vs_plan_count(p), 32);
+    REQUIRE_STR(vs_plan_strategy(p), "internvl:num_segments=32,start=0,end=1e+05");
+    vs_plan_free(&p);
+}
+
 static void test_apollo(void)
 {
     /* 100 frames at 10 fps, D 2, F 4, ratio 1: 5 clips; frame step int(10 / 2) = 5, clip_len 20;
@@ -327,6 +373,8 @@ int main(void)
     test_llava_video();
     test_hf_transformers();
     test_qwen2vl();
+    test_qwen_vl_utils();
+    test_internvl();
     test_apollo();
     test_torchcodec_regular();
     test_grammar();

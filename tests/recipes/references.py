@@ -111,6 +111,70 @@ def qwen2vl(total, fps_src, fps=2.0, min_frames=4, max_frames=768, frame_factor=
     return idx.tolist(), None
 
 
+# ----------------------------------------------------------------- qwen2.5vl and qwen3vl
+# qwen-vl-utils 0.0.14 (QwenLM/Qwen3-VL) vision_process.py: calculate_video_frame_range,
+# smart_nframes, the decord reader. Keys left out of `ele` are absent, as in the release.
+
+QWEN_FRAME_FACTOR, QWEN_FPS, QWEN_MIN_FRAMES, QWEN_MAX_FRAMES = 2, 2.0, 4, 768
+
+
+def _qwen_frame_range(ele, total_frames, video_fps):
+    if video_fps <= 0:
+        raise ValueError("video_fps must be a positive number")
+    if total_frames <= 0:
+        raise ValueError("total_frames must be a positive integer")
+    video_start, video_end = ele.get("video_start"), ele.get("video_end")
+    if video_start is None and video_end is None:
+        return 0, total_frames - 1, total_frames
+    max_duration = total_frames / video_fps
+    start_frame = 0
+    if video_start is not None:
+        start_frame = math.ceil(max(0.0, min(video_start, max_duration)) * video_fps)
+    end_frame = total_frames - 1
+    if video_end is not None:
+        end_frame = min(math.floor(max(0.0, min(video_end, max_duration)) * video_fps), total_frames - 1)
+    if start_frame >= end_frame:
+        raise ValueError(f"invalid range: start frame {start_frame} >= end frame {end_frame}")
+    return start_frame, end_frame, end_frame - start_frame + 1
+
+
+def _qwen_smart_nframes(ele, total_frames, video_fps):
+    if "nframes" in ele:
+        nframes = _round_by_factor(ele["nframes"], QWEN_FRAME_FACTOR)
+    else:
+        fps = ele.get("fps", QWEN_FPS)
+        min_frames = _ceil_by_factor(ele.get("min_frames", QWEN_MIN_FRAMES), QWEN_FRAME_FACTOR)
+        max_frames = _floor_by_factor(ele.get("max_frames", min(QWEN_MAX_FRAMES, total_frames)), QWEN_FRAME_FACTOR)
+        nframes = total_frames / video_fps * fps
+        nframes = min(min(max(nframes, min_frames), max_frames), total_frames)
+        nframes = _floor_by_factor(nframes, QWEN_FRAME_FACTOR)
+    if not (QWEN_FRAME_FACTOR <= nframes <= total_frames):
+        raise ValueError(f"nframes should in interval [{QWEN_FRAME_FACTOR}, {total_frames}], but got {nframes}.")
+    return nframes
+
+
+def qwen_vl_utils(total, fps_src, **ele):
+    """The recipe's keys map to `ele`; vsample's 0 (nframes, video_end) is an absent key."""
+    ele = {k: v for k, v in ele.items() if not (k in ("nframes", "video_end") and v == 0)}
+    start, end, in_range = _qwen_frame_range(ele, total, fps_src)
+    nframes = _qwen_smart_nframes(ele, in_range, fps_src)
+    idx = torch.linspace(start, end, nframes).round().long().tolist()
+    return _decord_batch(idx, total), None
+
+
+# ------------------------------------------------------------------------------ internvl
+# InternVL2.5/3 model cards: load_video (decord, max_frame = len(vr) - 1) and get_index.
+
+def internvl(total, fps_src, num_segments=32, start=None, end=None):
+    bound = None if start is None and end is None else (start or 0, 100000 if end is None else end)
+    lo, hi = bound if bound else (-100000, 100000)
+    start_idx = max(0, round(lo * fps_src))
+    end_idx = min(round(hi * fps_src), total - 1)
+    seg_size = float(end_idx - start_idx) / num_segments
+    idx = [int(start_idx + seg_size / 2 + np.round(seg_size * i)) for i in range(num_segments)]
+    return _decord_batch(idx, total), None
+
+
 # -------------------------------------------------------------------------- llava-video
 # LLaVA-NeXT llava/train/train.py, process_video_with_decord.
 

@@ -61,6 +61,10 @@ def reference(strategy, truth):
     n, fps = len(truth.frames), float(truth.avg_frame_rate)
     if name == "qwen2vl":
         return ref.qwen2vl(n, fps, **kw)
+    if name in ("qwen2.5vl", "qwen3vl"):
+        return ref.qwen_vl_utils(n, fps, **kw)
+    if name == "internvl":
+        return ref.internvl(n, fps, **kw)
     if name == "lmms-eval":
         return ref.lmms_eval(n, **kw)
     if name == "llava-video":
@@ -76,6 +80,8 @@ def reference(strategy, truth):
 
 RECIPES = [
     "qwen2vl", "qwen2vl:fps=8", "qwen2vl:fps=30,max_frames=12,frame_factor=1",
+    "qwen3vl", "qwen2.5vl", "qwen2.5vl:fps=8,video_start=0.5,video_end=1.5", "qwen3vl:nframes=6",
+    "internvl", "internvl:num_segments=8,start=0.2,end=1.0",
     "lmms-eval:max_frames=16", "lmms-eval",
     "llava-video:fps=5", "llava-video:fps=2,max_frames=4", "llava-video:max_frames=6,force_sample=1",
     "hf-transformers:fps=3", "hf-transformers:num_frames=7",

@@ -105,6 +105,103 @@ def check_qwen2vl(d, c, rng):
                   lambda: ref.qwen2vl(total, 30.0, fps=100000, min_frames=1, max_frames=n, frame_factor=1))
 
 
+QWEN_VL_UTILS = ("qwen2.5vl", "qwen3vl")
+
+
+def strategy_text(name, kw):
+    return name + (":" + ",".join(f"{k}={v!r}" for k, v in kw.items()) if kw else "")
+
+
+def check_qwen_vl_utils(d, c, rng):
+    """qwen-vl-utils 0.0.14: defaults from 1 s to 1 h of frames, every key at random (ranges past
+    the duration, min_frames above the frame count, nframes given), VFR, and torch.linspace from a
+    first frame other than 0 over many (first, last, n)."""
+    for total, fps in [(108000, 30.0), (108000, 30000 / 1001), (1, 30.0), (3, 25.0), (75, 30.0), (105, 30.0),
+                       (2, 30.0), (5, 1.0)]:
+        for name in QWEN_VL_UTILS:
+            c.compare(f"{name} total={total} fps={fps}", d.plan(name, fps, total),
+                      lambda: ref.qwen_vl_utils(total, fps))
+    for seconds in [1, 2, 3, 7, 10, 30, 60, 61, 300, 383, 384, 385, 600, 1800, 3599, 3600]:
+        for fps in RATES[:8]:
+            total = max(1, round(seconds * fps))
+            name = rng.choice(QWEN_VL_UTILS)
+            c.compare(f"{name} {seconds} s total={total} fps={fps}", d.plan(name, fps, total),
+                      lambda: ref.qwen_vl_utils(total, fps))
+    for _ in range(1500):
+        total, fps = rand_total(rng), rng.choice(RATES + [rng.uniform(0.2, 120)])
+        duration = total / fps
+        kw = {}
+        if rng.random() < 0.5:
+            kw["fps"] = rng.choice([2.0, 1.0, 0.5, 4.0, rng.uniform(0.05, 30)])
+        if rng.random() < 0.4:
+            kw["min_frames"] = rng.choice([4, 1, 2, 3, 8, 16, total, total + 1, total + 7])
+        if rng.random() < 0.4:
+            kw["max_frames"] = rng.choice([768, 64, 32, 1000, 5, 3, 2, 1, total, total + 3])
+        if rng.random() < 0.25:
+            kw["nframes"] = rng.choice([1, 2, 3, 4, 5, 7, 8, 32, 33, total, total + 1, total - 1,
+                                        rng.randint(1, 3000)])
+            kw["nframes"] = max(kw["nframes"], 1)
+        if rng.random() < 0.4:
+            kw["video_start"] = rng.choice([0, 0.5, 1, rng.uniform(0, duration), duration, duration + 5,
+                                            rng.uniform(0, 2 * duration)])
+        if rng.random() < 0.4:
+            kw["video_end"] = rng.choice([1, 2.5, rng.uniform(0, duration), duration, duration - 1 / fps,
+                                          duration + 10, 1e6, rng.uniform(0, 2 * duration)])
+            kw["video_end"] = kw["video_end"] if kw["video_end"] > 0 else 0.5
+        name = rng.choice(QWEN_VL_UTILS)
+        s = strategy_text(name, kw)
+        c.compare(s + f" total={total} fps={fps}", d.plan(s, fps, total),
+                  lambda: ref.qwen_vl_utils(total, fps, **kw))
+    # VFR: the frames' times do not enter, only their count and the average rate
+    for _ in range(150):
+        times, end = vfr_times(rng, rng.randint(1, 3000))
+        total, fps = len(times), len(times) / end
+        kw = rng.choice([{}, {"video_start": 1.5, "video_end": end / 2}, {"nframes": 16}, {"fps": 0.5}])
+        s = strategy_text(rng.choice(QWEN_VL_UTILS), kw)
+        c.compare(s + f" vfr total={total} fps={fps}", d.plan(s, fps, total, times=times, duration=end),
+                  lambda: ref.qwen_vl_utils(total, fps, **kw))
+    # torch.linspace(first, last, n) in float32 with first > 0: nframes (even) over random ranges
+    for _ in range(2500):
+        total, fps = rng.randint(100, 400000), rng.choice([25.0, 30.0, 24000 / 1001, 60.0])
+        a, b = sorted(rng.uniform(0, total / fps) for _ in range(2))
+        n = rng.randint(1, 1000) * 2
+        kw = {"nframes": n, "video_start": a, "video_end": b}
+        s = strategy_text("qwen3vl", kw)
+        c.compare(f"linspace {s} total={total} fps={fps}", d.plan(s, fps, total),
+                  lambda: ref.qwen_vl_utils(total, fps, **kw))
+
+
+def check_internvl(d, c, rng):
+    """The model cards' get_index: defaults, num_segments above the frame count, bounds past the
+    end, start after end, 1 s to 1 h of frames, VFR."""
+    for seconds in [1, 2, 10, 60, 600, 3600]:
+        for fps in RATES[:8]:
+            total = max(1, round(seconds * fps))
+            c.compare(f"internvl {seconds} s total={total} fps={fps}", d.plan("internvl", fps, total),
+                      lambda: ref.internvl(total, fps))
+    for _ in range(1500):
+        vfr = rng.random() < 0.15
+        if vfr:
+            times, end = vfr_times(rng, rng.randint(1, 3000))
+            total, fps = len(times), len(times) / end
+        else:
+            total, fps, times, end = rand_total(rng), rng.choice(RATES + [rng.uniform(0.2, 120)]), None, None
+        duration = total / fps
+        kw = {}
+        if rng.random() < 0.7:
+            kw["num_segments"] = rng.choice([32, 8, 16, 1, 2, 3, 64, 100, total, total + 1, total + 9,
+                                             rng.randint(1, 2000)])
+        if rng.random() < 0.4:
+            kw["start"] = rng.choice([0, 0.5, rng.uniform(0, duration), duration, duration + 3,
+                                      (total - 0.5) / fps, rng.uniform(0, 2 * duration)])
+        if rng.random() < 0.4:
+            kw["end"] = rng.choice([0, 1, rng.uniform(0, duration), duration, duration + 10,
+                                    rng.uniform(0, 2 * duration)])
+        s = strategy_text("internvl", kw)
+        c.compare(s + f" total={total} fps={fps} vfr={vfr}", d.plan(s, fps, total, times=times, duration=end),
+                  lambda: ref.internvl(total, fps, **kw))
+
+
 def float64_disagreements(rng):
     """How many of the linspace cases above a float64 formula gets wrong: the check has teeth."""
     bad = 0
@@ -203,6 +300,9 @@ def check_canonical(d, failures):
             "lmms-eval": "lmms-eval:max_frames=32",
             "llava-video": "llava-video:fps=1,max_frames=0,force_sample=0",
             "hf-transformers": "hf-transformers:fps=0,num_frames=0",
+            "qwen2.5vl": "qwen2.5vl:fps=2,min_frames=4,max_frames=768,nframes=0,video_start=0,video_end=0",
+            "qwen3vl": "qwen3vl:fps=2,min_frames=4,max_frames=768,nframes=0,video_start=0,video_end=0",
+            "internvl": "internvl:num_segments=32,start=0,end=1e+05",
             "apollo": "apollo:clip_duration=2,frames_per_clip=4,clip_sampling_ratio=0.65,"
                       "model_max_length=32768,tokens_per_clip=128"}
     for s, w in want.items():
@@ -220,7 +320,7 @@ def main():
     d = Driver(sys.argv[1])
     rng = random.Random(20240611)
     c = Check()
-    for fn in (check_qwen2vl, check_apollo, check_llava_video, check_lmms_eval, check_hf, check_torchcodec):
+    for fn in (check_qwen2vl, check_qwen_vl_utils, check_internvl, check_apollo, check_llava_video, check_lmms_eval, check_hf, check_torchcodec):
         before, errs = c.cases, c.errors_agreed
         fn(d, c, rng)
         print(f"{fn.__name__[6:]}: {c.cases - before} cases, {c.errors_agreed - errs} refused by both")

@@ -148,11 +148,12 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     K/pts, K/target); use plan() for clip ids.
 
     preset: a preset name ("siglip-384", "clip-336", "internvideo2-224", "qwen2vl",
-    "apollo-siglip", "apollo-internvideo2", vsample.presets()), "apollo" for both of
-    Apollo's towers, or several as a list or comma-separated text. With more than one
-    view, pixels is a dict {view name: ndarray}, all from one decode. "qwen2vl" is
-    sized per video (Qwen2-VL's smart_resize of the display size for the number of
-    frames planned, vs_view_resolve).
+    "qwen2.5vl", "qwen3vl", "internvl-448", "apollo-siglip", "apollo-internvideo2",
+    vsample.presets()), "apollo" for both of Apollo's towers, or several as a list or
+    comma-separated text. With more than one view, pixels is a dict {view name:
+    ndarray}, all from one decode. "qwen2vl", "qwen2.5vl" and "qwen3vl" are sized per
+    video (qwen-vl-utils' smart_resize of the display size for the number of frames
+    planned, vs_view_resolve).
     size=(W, H) or "WxH", resize ("squash", "short-crop", "pad"), filter ("bicubic",
     "bilinear", "area", "lanczos"), mean, std (three numbers each) make one view named
     "custom", starting from preset, as the CLI's --size/--resize/--filter/--mean/--std.
@@ -161,8 +162,8 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     (vsample.bf16_to_float32 widens them; in torch,
     torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)).
     pad=True (default) pads T to a multiple of the views' t_multiple by repeating the
-    last frame (pixels, pts and target), as `extract` does: "qwen2vl" gets an even T,
-    as Qwen2-VL's processor needs; pad=False returns the planned frames only.
+    last frame (pixels, pts and target), as `extract` does: the qwen presets get an even T
+    as their processors need; pad=False returns the planned frames only.
     seek: "exact" (the frame displayed at each time) or "approximate" (the nearest
     frame without decoding past a keyframe). backend: "cpu" (default), "vulkan" (on
     device gpu) or "auto". prefetch: frames decoded ahead on a thread of the reader
