@@ -17,3 +17,12 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print
   --buildtype=debugoptimized -Dvulkan=disabled -Dtools=false
 ninja -C build-tsan tests/threads/threads_test
 meson test -C build-tsan --no-rebuild --print-errorlogs --suite threads --num-processes 1 --timeout-multiplier 3
+# The fuzz targets under libFuzzer for a fixed number of runs each (tests/fuzz/meson.build), where
+# clang is installed; without it the 'fuzz' suite above has run their replay programs on the seeds.
+if command -v clang >/dev/null 2>&1; then
+  [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dvulkan=disabled -Dtools=false
+  ninja -C build-fuzz
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-fuzz --print-errorlogs --suite fuzz --num-processes 2 --timeout-multiplier 3
+fi

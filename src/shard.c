@@ -375,10 +375,14 @@ int vs_shard_writer_close(VsShardWriter **pw)
     *pw = NULL;
     vs_shard_abort_sample(w);
     int rc = w->failed ? reraise(w) : 0;
+    VsShardIndexFile idx = { 0 };
+    if (!rc) // before the last shard is renamed into place: out of memory leaves no shard without an index
+        rc = vs_shard_index_prepare(&idx, &w->index, w->dir, w->next_index);
     if (!rc && w->cur)
         rc = finalize_file(w, &w->cur);
     if (!rc)
-        rc = vs_shard_index_write(&w->index, w->dir, w->next_index);
+        rc = vs_shard_index_commit(&idx);
+    vs_shard_index_file_free(&idx);
     if (rc)
         remove_temporaries(w);
     writer_free(w);

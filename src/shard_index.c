@@ -129,35 +129,45 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-int vs_shard_index_write(const VsShardIndex *x, const char *dir, int nshards)
+int vs_shard_index_prepare(VsShardIndexFile *f, const VsShardIndex *x, const char *dir, int nshards)
 {
-    char *path = NULL, *tmp = NULL;
+    f->text = index_text(x, nshards);
+    f->path = join(dir, "index.json");
+    f->tmp = join(dir, ".index.json.tmp");
+    if (!f->text || !f->path || !f->tmp) {
+        vs_shard_index_file_free(f);
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
+    }
+    return 0;
+}
+
+void vs_shard_index_file_free(VsShardIndexFile *f)
+{
+    free(f->text);
+    free(f->path);
+    free(f->tmp);
+    memset(f, 0, sizeof(*f));
+}
+
+int vs_shard_index_commit(VsShardIndexFile *f)
+{
     int rc = 0;
-    char *text = index_text(x, nshards);
-    path = join(dir, "index.json");
-    tmp = join(dir, ".index.json.tmp");
-    if (!text || !path || !tmp) {
-        rc = vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
-        goto fail;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        rc = vs_error(VS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-        goto fail;
+        rc = vs_error(VS_ERR_IO, "%s: cannot create: %s", f->path, strerror(errno));
+        goto end;
     }
-    rc = vs_write_all(fd, text, strlen(text), 0, path);
+    rc = vs_write_all(fd, f->text, strlen(f->text), 0, f->path);
     if (!rc)
-        rc = vs_write_all(fd, "\n", 1, strlen(text), path);
+        rc = vs_write_all(fd, "\n", 1, strlen(f->text), f->path);
     if (close(fd) < 0 && !rc)
-        rc = vs_error(VS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-    if (!rc && rename(tmp, path) < 0)
-        rc = vs_error(VS_ERR_IO, "%s: cannot rename into place: %s", path, strerror(errno));
+        rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
+    if (!rc && rename(f->tmp, f->path) < 0)
+        rc = vs_error(VS_ERR_IO, "%s: cannot rename into place: %s", f->path, strerror(errno));
     if (rc)
-        unlink(tmp);
-fail:
-    free(path);
-    free(tmp);
-    free(text);
+        unlink(f->tmp);
+end:
+    vs_shard_index_file_free(f);
     return rc;
 }
 

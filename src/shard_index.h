@@ -30,8 +30,16 @@ int vs_shard_index_has(const VsShardIndex *x, const char *key);
 /* Record a finished sample; on success x owns s's key and meta (set to NULL in s). */
 int vs_shard_index_add(VsShardIndex *x, VsShardSample *s);
 
-/* DIR/index.json listing shards 0..nshards-1, through a temporary and a rename. */
-int vs_shard_index_write(const VsShardIndex *x, const char *dir, int nshards);
+/* DIR/index.json listing shards 0..nshards-1, in two steps: prepare does all
+ * that allocates, so that the writer can fail for memory before it renames a
+ * last shard into place; commit writes it through a temporary and a rename. */
+typedef struct VsShardIndexFile {
+    char *text, *path, *tmp;
+} VsShardIndexFile;
+int vs_shard_index_prepare(VsShardIndexFile *f, const VsShardIndex *x, const char *dir, int nshards);
+/* Frees f in every case. */
+int vs_shard_index_commit(VsShardIndexFile *f);
+void vs_shard_index_file_free(VsShardIndexFile *f);
 
 void vs_shard_index_free(VsShardIndex *x);
 

@@ -37,7 +37,7 @@ void figures_compute(Figures *f, const double *pts, size_t n, double duration, d
     }
     if (n)
         memcpy(t, pts, n * sizeof(*t));
-    qsort(t, n, sizeof(*t), cmp_double);
+    cli_sort(t, n, sizeof(*t), cmp_double);
     size_t d = 0;
     for (size_t i = 0; i < n; i++)
         if (!d || t[i] != t[d - 1])

@@ -159,7 +159,7 @@ static int union_times(const AblateOptions *o, const VideoResult *v, Thumbs *t)
         if (!v->res[k].error)
             for (size_t i = 0; i < v->res[k].frames; i++)
                 t->targets[t->n++] = v->res[k].targets[i];
-    qsort(t->targets, t->n, sizeof(double), cmp_double);
+    cli_sort(t->targets, t->n, sizeof(double), cmp_double);
     size_t d = 0;
     for (size_t i = 0; i < t->n; i++)
         if (!d || t->targets[i] != t->targets[d - 1])

@@ -13,6 +13,7 @@
  * flock(DIR/.lock), so two partitions finishing together cannot lose each
  * other's samples, and writes each file under a temporary name and renames it. */
 #include "batch.h"
+#include "batch_index.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,128 +24,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct Entry {
-    char *key;
-    json_t *value; /* {"frames": ..., "parts": [...], "metadata": {...}}, shard paths from DIR */
-    json_t *error; /* an errors.jsonl line: {"key", "path", "error", "exit_code"} */
-} Entry;
-
-typedef struct Entries {
-    Entry *v;
-    size_t n, cap;
-    int oom;
-} Entries;
-
-static Entry *push(Entries *es)
-{
-    if (es->n == es->cap) {
-        size_t cap = es->cap ? 2 * es->cap : 64;
-        Entry *v = realloc(es->v, cap * sizeof(*v));
-        if (!v) {
-            es->oom = 1;
-            return NULL;
-        }
-        es->v = v;
-        es->cap = cap;
-    }
-    Entry *e = &es->v[es->n++];
-    memset(e, 0, sizeof(*e));
-    return e;
-}
-
-static void entry_free(Entry *e)
-{
-    free(e->key);
-    json_decref(e->value);
-    json_decref(e->error);
-    memset(e, 0, sizeof(*e));
-}
-
-static void entries_free(Entries *es)
-{
-    for (size_t i = 0; i < es->n; i++)
-        entry_free(&es->v[i]);
-    free(es->v);
-    memset(es, 0, sizeof(*es));
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(((const Entry *)a)->key, ((const Entry *)b)->key);
-}
-
-static void sort_entries(Entries *es)
-{
-    if (es->n > 1) /* (qsort's base must not be NULL, even for nothing) */
-        qsort(es->v, es->n, sizeof(*es->v), cmp_entry);
-}
-
-/* One sample's value checked, with prefix (or NULL) put before its shard names. */
-static const char *check_sample(json_t *value, const char *prefix)
-{
-    json_t *parts = json_object_get(value, "parts"), *part;
-    size_t i;
-    if (!json_is_object(value) || !json_is_integer(json_object_get(value, "frames")) || !json_is_array(parts) ||
-        !json_is_object(json_object_get(value, "metadata")))
-        return "a sample lacks \"frames\", \"parts\" or \"metadata\"";
-    json_array_foreach(parts, i, part) {
-        const char *shard = json_string_value(json_object_get(part, "shard"));
-        if (!shard)
-            return "a part has no \"shard\" name";
-        if (!prefix)
-            continue;
-        char *path = NULL;
-        if (asprintf(&path, "%s%s", prefix, shard) < 0)
-            return "out of memory";
-        int rc = json_object_set_new(part, "shard", json_string(path));
-        free(path);
-        if (rc < 0)
-            return "out of memory";
-    }
-    return NULL;
-}
-
-/* The samples of an index file in the writer's format into out, all or
- * nothing. prefix (or NULL) goes before each shard name; want_key (or NULL):
- * the one key it must hold. NULL or the cause, in buf when it is jansson's. */
+/* An index file in the writer's format into out (index_parse). */
 static const char *parse_index(const char *path, const char *prefix, const char *want_key, Entries *out,
                                char *buf, size_t size)
 {
     json_error_t err;
-    json_t *index = json_load_file(path, 0, &err), *samples, *value;
-    const char *why = NULL, *key;
-    size_t n = out->n;
-    if (!index) {
-        if (err.line > 0)
-            snprintf(buf, size, "not valid JSON: line %d column %d: %s", err.line, err.column, err.text);
-        else
-            snprintf(buf, size, "%s", err.text);
-        return buf;
-    }
-    samples = json_object_get(index, "samples");
-    if (!json_is_object(index) || json_integer_value(json_object_get(index, "version")) != 1 ||
-        !json_is_string(json_object_get(index, "format")) ||
-        strcmp(json_string_value(json_object_get(index, "format")), "vsample-shards") || !json_is_object(samples))
-        why = "not a vsample index";
-    else if (want_key && (json_object_size(samples) != 1 || !json_object_get(samples, want_key)))
-        why = json_object_size(samples) == 1 ? "holds another key" : "does not hold exactly its sample";
-    json_object_foreach(samples, key, value) {
-        if (why)
-            break;
-        Entry *e = (why = check_sample(value, prefix)) ? NULL : push(out);
-        if (!why && !e)
-            why = "out of memory";
-        if (why)
-            break;
-        e->key = strdup(key);
-        e->value = json_incref(value);
-        if (!e->key)
-            why = "out of memory";
-    }
-    json_decref(index);
-    while (why && out->n > n)
-        entry_free(&out->v[--out->n]);
-    return why;
+    json_t *index = json_load_file(path, 0, &err);
+    return index_parse(index, &err, prefix, want_key, out, buf, size);
 }
 
 /* DIR/samples/KEY/index.json into es; 1 read, 0 not committed, -1 unusable
@@ -178,35 +64,9 @@ static int read_sample(const char *dir, const char *key, Entries *es)
     return rc;
 }
 
-static char *index_text(Entries *es)
-{
-    sort_entries(es);
-    json_t *shards = json_array(), *samples = json_object();
-    int ok = shards && samples;
-    for (size_t i = 0; ok && i < es->n; i++) {
-        json_t *part;
-        size_t j;
-        json_array_foreach(json_object_get(es->v[i].value, "parts"), j, part)
-            ok = ok && !json_array_append(shards, json_object_get(part, "shard"));
-        ok = ok && !json_object_set(samples, es->v[i].key, es->v[i].value);
-    }
-    json_t *index = ok ? json_pack("{s:s, s:i, s:O, s:O}", "format", "vsample-shards", "version", 1, "shards",
-                                   shards, "samples", samples)
-                       : NULL;
-    char *text = index ? json_dumps(index, JSON_INDENT(1)) : NULL;
-    char *out = NULL;
-    if (text && asprintf(&out, "%s\n", text) < 0)
-        out = NULL;
-    free(text);
-    json_decref(index);
-    json_decref(shards);
-    json_decref(samples);
-    return out;
-}
-
 static char *errors_text(Entries *es)
 {
-    sort_entries(es);
+    entries_sort(es);
     char *out = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&out, &size);
@@ -243,7 +103,7 @@ static void read_errors(const char *path, Entries *es)
             json_decref(o);
             continue;
         }
-        Entry *e = push(es);
+        Entry *e = entries_push(es);
         if (e && (e->key = strdup(key)))
             e->error = o;
         else
@@ -303,7 +163,7 @@ static void own_errors(const Batch *b, Entries *es)
         if (b->state[i] != UNIT_FAILED)
             continue;
         const BatchEntry *be = &b->m.e[i];
-        Entry *e = push(es);
+        Entry *e = entries_push(es);
         if (!e)
             return;
         e->error = json_pack("{s:o, s:o, s:o, s:i}", "key", cli_json_text(be->key), "path", cli_json_text(be->path),
@@ -434,15 +294,15 @@ int catalog_merge_dir(const char *dir)
             read_errors(p, &err);
         free(p);
     }
-    sort_entries(&idx);
-    sort_entries(&err);
+    entries_sort(&idx);
+    entries_sort(&err);
     const char *prev = NULL;
     for (size_t i = 0; i < err.n; i++) { /* less the keys now done, each key once */
         Entry probe = {err.v[i].key, NULL, NULL};
         if ((prev && !strcmp(err.v[i].key, prev)) ||
-            (idx.n && bsearch(&probe, idx.v, idx.n, sizeof(*idx.v), cmp_entry)))
+            (idx.n && bsearch(&probe, idx.v, idx.n, sizeof(*idx.v), entry_cmp)))
             continue;
-        Entry *e = push(&kept);
+        Entry *e = entries_push(&kept);
         if (e) {
             *e = err.v[i]; /* moved: kept frees it */
             err.v[i] = (Entry){0};

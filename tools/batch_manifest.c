@@ -255,8 +255,7 @@ static int suspect_line(void *ctx, int line, char *t)
  * lines whose hashes meet are read again to tell a repeat from a collision. */
 static int find_repeats(Reader *r)
 {
-    if (r->nkeys > 1)
-        qsort(r->keys, r->nkeys, sizeof(*r->keys), cmp_keyline);
+    cli_sort(r->keys, r->nkeys, sizeof(*r->keys), cmp_keyline);
     Suspects s = {NULL, NULL, 0, r->path, r->m->jsonl};
     for (size_t i = 0; i < r->nkeys; i++)
         if ((i && r->keys[i].hash == r->keys[i - 1].hash) ||
@@ -271,7 +270,7 @@ static int find_repeats(Reader *r)
         }
     if (!s.n)
         return EXIT_OK;
-    qsort(s.lines, s.n, sizeof(*s.lines), cmp_int);
+    cli_sort(s.lines, s.n, sizeof(*s.lines), cmp_int);
     int code = (s.keys = calloc(s.n, sizeof(*s.keys))) ? each_line(r->path, suspect_line, &s) : EXIT_INTERNAL;
     for (size_t i = 0; i + 1 < r->nkeys && !code; i++) {
         if (r->keys[i].hash != r->keys[i + 1].hash)

@@ -7,6 +7,15 @@
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+/* qsort with nothing to sort: base may then be NULL (an empty array never
+ * allocated), which the C library does not allow. */
+static inline void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
 
 /* Exit codes (documented in README.md). */
 enum {
