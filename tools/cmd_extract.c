@@ -69,6 +69,7 @@ int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *k
     set.strategy = x->plan.strategy;
     set.plan = x->plan.settings;
     set.source.threads = x->plan.threads;
+    set.source.io_timeout_ms = x->plan.io_timeout_ms;
     set.reader = x->reader;
     VsInput input = {.path = path};
     int ret = vs_sample_open(&s, &input, x->views, x->nviews, &set), output_failed = 0;
