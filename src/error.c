@@ -103,6 +103,8 @@ int vs_error_from_av(int averror)
         return VS_ERR_NOT_FOUND;
     if (averror == AVERROR(ENOMEM))
         return VS_ERR_NOMEM;
+    if (averror == AVERROR_EXIT) /* the caller's interrupt callback */
+        return VS_ERR_CANCELLED;
     if (averror == AVERROR(EIO) || averror == AVERROR(EACCES) || averror == AVERROR(EISDIR))
         return VS_ERR_IO;
     if (averror == AVERROR_INVALIDDATA || averror == AVERROR_EOF)

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 static_assert(VS_IO_SIZE == AVSEEK_SIZE, "VsIO.seek takes AVSEEK_SIZE as FFmpeg does");
+static_assert(sizeof(void *) != 8 || sizeof(VsSourceSettings) == 72, "VsSourceSettings keeps its size");
 
 #define IO_BUFFER_SIZE (64 * 1024)
 #define DEFAULT_TIMEOUT_MS 30000
@@ -53,6 +54,13 @@ static int check_path(const char *path)
     }
     if (S_ISDIR(sb.st_mode))
         return vs_error(VS_ERR_INVALID_DATA, "%s: is a directory, not a video file", path);
+    /* A FIFO blocks in open() until a writer comes and in read() while it writes nothing,
+     * where no interrupt callback reaches; and a file is opened again (rewinds, split
+     * decoders) and seeked, which a pipe cannot do. Refused at once, not after a timeout. */
+    if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode) || S_ISSOCK(sb.st_mode) || S_ISBLK(sb.st_mode))
+        return vs_error(VS_ERR_UNSUPPORTED, "%s: is a %s, not a file: vsample reads seekable files; save it to a "
+                        "file first, or serve it as a URL", path,
+                        S_ISFIFO(sb.st_mode) ? "FIFO" : S_ISSOCK(sb.st_mode) ? "socket" : "device");
     if (S_ISREG(sb.st_mode) && sb.st_size == 0)
         return vs_error(VS_ERR_INVALID_DATA, "%s: empty file", path);
     return 0;
@@ -87,6 +95,8 @@ int vs_input_spec_init(VsInputSpec *spec, const VsInput *in, const VsSourceSetti
             return vs_error(VS_ERR_INVALID_ARG, "%s: VsIO.read is NULL", name);
         spec->io = *in->io;
     }
+    spec->interrupt.callback = settings->interrupt;
+    spec->interrupt.opaque = settings->interrupt_opaque;
     int ms = settings->io_timeout_ms > 0 ? settings->io_timeout_ms : DEFAULT_TIMEOUT_MS;
     spec->timeout_us = (int64_t)ms * 1000;
     if (!(spec->name = strdup(name)))
@@ -214,6 +224,18 @@ static int url_options(const VsInputSpec *spec, AVDictionary **opts)
     return 0;
 }
 
+/* A failure caused by the caller's interrupt callback (FFmpeg's AVERROR_EXIT, or any
+ * error once the callback asks to stop: a read it cut short may say otherwise). */
+static int stopped(const VsInputSpec *spec, int averror)
+{
+    return averror == AVERROR_EXIT || (spec->interrupt.callback && spec->interrupt.callback(spec->interrupt.opaque));
+}
+
+static int cancelled(const VsInputSpec *spec)
+{
+    return vs_error(VS_ERR_CANCELLED, "%s: stopped by the interrupt callback", spec->name);
+}
+
 /* Our AVIOContext over the input, positioned at its start. */
 static int open_stream(const VsInputSpec *spec, int again, AVIOContext **out)
 {
@@ -234,8 +256,12 @@ static int open_stream(const VsInputSpec *spec, int again, AVIOContext **out)
     if (spec->kind == VS_INPUT_URL) {
         AVDictionary *opts = NULL;
         if ((ret = url_options(spec, &opts)) >= 0)
-            ret = avio_open2(&s->url, spec->name, AVIO_FLAG_READ, NULL, &opts);
+            ret = avio_open2(&s->url, spec->name, AVIO_FLAG_READ, &spec->interrupt, &opts);
         av_dict_free(&opts);
+        if (ret < 0 && stopped(spec, ret)) {
+            ret = cancelled(spec);
+            goto fail;
+        }
         if (ret < 0) {
             ret = vs_error(ret == AVERROR_HTTP_NOT_FOUND ? VS_ERR_NOT_FOUND : VS_ERR_IO, "%s: cannot open: %s",
                            spec->name, av_err2str(ret));
@@ -274,6 +300,8 @@ static int stream_error(const VsInputSpec *spec, const InputStream *s)
 {
     if (!s || s->fail == FAIL_NONE)
         return 0;
+    if (stopped(spec, s->fail_err))
+        return cancelled(spec);
     if (s->fail == FAIL_SEEK) {
         if (spec->kind == VS_INPUT_URL && !(s->url->seekable & AVIO_SEEKABLE_NORMAL) &&
             !strncmp(spec->name, "http", 4))
@@ -302,13 +330,15 @@ int vs_input_open_format(const VsInputSpec *spec, const AVInputFormat *iformat, 
     AVIOContext *pb = NULL;
     AVFormatContext *fmt = NULL;
     int ret;
-    if (spec->kind != VS_INPUT_FILE) {
-        if ((ret = open_stream(spec, again, &pb)) < 0)
-            return ret;
-        if (!(fmt = avformat_alloc_context())) {
-            free_stream(&pb);
-            return vs_error(VS_ERR_NOMEM, "%s: out of memory", spec->name);
-        }
+    if (spec->kind != VS_INPUT_FILE && (ret = open_stream(spec, again, &pb)) < 0)
+        return ret;
+    if (!(fmt = avformat_alloc_context())) {
+        free_stream(&pb);
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", spec->name);
+    }
+    /* also the file protocol's: avformat_open_input opens it with fmt's callback */
+    fmt->interrupt_callback = spec->interrupt;
+    if (pb) {
         fmt->pb = pb;
         fmt->flags |= AVFMT_FLAG_CUSTOM_IO; /* ours to free (vs_input_close_format) */
     }
@@ -319,6 +349,8 @@ int vs_input_open_format(const VsInputSpec *spec, const AVInputFormat *iformat, 
         free_stream(&pb);
         if (err < 0)
             return err;
+        if (stopped(spec, ret))
+            return cancelled(spec);
         return vs_error(ret == AVERROR_INVALIDDATA ? VS_ERR_INVALID_DATA : vs_error_from_av(ret),
                         "%s: not a readable media file (%s)", spec->name, av_err2str(ret));
     }
@@ -341,6 +373,8 @@ int vs_input_error(const VsInputSpec *spec, const AVFormatContext *fmt)
         return 0;
     if (fmt->flags & AVFMT_FLAG_CUSTOM_IO)
         return stream_error(spec, fmt->pb->opaque);
+    if (fmt->pb->error && fmt->pb->error != AVERROR_EOF && stopped(spec, fmt->pb->error))
+        return cancelled(spec);
     if (fmt->pb->error && fmt->pb->error != AVERROR_EOF)
         return vs_error(VS_ERR_IO, "%s: read failed: %s", spec->name, av_err2str(fmt->pb->error));
     return 0;

@@ -17,9 +17,11 @@ typedef struct VsInputSpec {
     size_t size;
     VsIO io;                /* VS_INPUT_IO: the caller's callbacks */
     int64_t timeout_us;     /* VS_INPUT_URL: connect/read timeout */
+    AVIOInterruptCB interrupt; /* the caller's, on every demuxer and URL opened */
 } VsInputSpec;
 
-/* Check input (exactly one of path, data, io; a file path must name a non-empty file)
+/* Check input (exactly one of path, data, io; a file path must name a non-empty file,
+ * not a FIFO or a device)
  * and fill spec; vs_input_spec_free() releases it. */
 int vs_input_spec_init(VsInputSpec *spec, const VsInput *input, const VsSourceSettings *settings);
 /* A copy for a second reader of the same input (not for VS_INPUT_IO: one reader only). */

@@ -54,6 +54,9 @@ typedef struct Batch {
     unsigned char *state;
     char **error;     /* the failure's one-line cause (UNIT_FAILED) */
     int *error_code;  /* its exit code */
+    unsigned char *timed_out; /* the failure was a timeout: "cause": "timeout" */
+    int retry_timeouts;       /* --retry-timeouts: redo the entries that timed out before */
+    size_t timed_out_before;  /* entries left failed as an earlier run's timeout */
     /* totals of this run */
     int64_t frames_written, frames_decoded;
     long peak_rss_kb; /* largest peak RSS of one worker */
@@ -94,7 +97,11 @@ void fs_unique(char out[17]);
 /* The test hook: stall here when VSAMPLE_BATCH_STALL names this point. */
 void batch_stall(const char *point);
 
-/* batch_catalog.c: under DIR/.lock, rewrite this partition's catalogue and
+/* batch_catalog.c: this partition's errors file as the last run left it: each pending
+ * entry whose line says "cause": "timeout" is failed again with that line's error, not
+ * redone (the summary counts them in timed_out_before). */
+void catalog_previous_timeouts(Batch *b);
+/* under DIR/.lock, rewrite this partition's catalogue and
  * errors from what is committed, then DIR/index.json and DIR/errors.jsonl
  * when every partition's are there. EXIT_OK or EXIT_OUTPUT (reported). */
 int catalog_update(const Batch *b);
@@ -105,13 +112,17 @@ int catalog_merge_dir(const char *dir);
 /* batch_work.c: a worker process. It reads "UNIT UNIQ" lines (UNIT an index
  * into m.e; it works in batch_work_dir(UNIT, UNIQ)) from task_fd until end
  * of file, and after each entry
- * writes on stderr the line BATCH_RESULT " CODE BACKEND FRAMES DECODED".
+ * writes on stderr the line BATCH_RESULT " CODE BACKEND FRAMES DECODED TIMED_OUT";
+ * during an entry, BATCH_LIMIT " SECONDS" each time its time limit is set (from the
+ * start, then from the video's duration: the main process kills the worker past it).
  * Never returns. */
 #define BATCH_RESULT '\036'
+#define BATCH_LIMIT '\037'
 typedef struct BatchResult {
     int code;
     int backend;
     int64_t frames_written, frames_decoded;
+    int timed_out;
 } BatchResult;
 void batch_worker(Batch *b, int task_fd) __attribute__((noreturn));
 /* DIR/.work/KEY.UNIQ of entry unit (malloc'd; NULL: out of memory). */

@@ -169,9 +169,71 @@ static void own_errors(const Batch *b, Entries *es)
         e->error = json_pack("{s:o, s:o, s:o, s:i}", "key", cli_json_text(be->key), "path", cli_json_text(be->path),
                              "error", cli_json_text(b->error[i] ? b->error[i] : "failed"), "exit_code",
                              b->error_code[i]);
+        if (e->error && b->timed_out[i] && json_object_set_new(e->error, "cause", json_string("timeout")) < 0)
+            json_decref(e->error), e->error = NULL;
         if (!e->error || !(e->key = strdup(be->key)))
             es->oom = 1;
     }
+}
+
+static int cmp_unit_key(const void *a, const void *b, void *arg)
+{
+    const Manifest *m = arg;
+    return strcmp(m->e[*(const size_t *)a].key, m->e[*(const size_t *)b].key);
+}
+
+/* This partition's errors file of the last run. */
+static char *errors_path(const Batch *b)
+{
+    char name[64];
+    if (b->nparts > 1)
+        snprintf(name, sizeof(name), "errors-%d-of-%d.jsonl", b->part, b->nparts);
+    else
+        snprintf(name, sizeof(name), "errors.jsonl");
+    return fs_join(b->dir, name);
+}
+
+void catalog_previous_timeouts(Batch *b)
+{
+    Entries es = {0};
+    char *path = errors_path(b);
+    size_t *order = b->m.n ? malloc(b->m.n * sizeof(*order)) : NULL;
+    if (path && order)
+        read_errors(path, &es);
+    for (size_t i = 0; order && i < b->m.n; i++)
+        order[i] = i;
+    if (es.n && b->m.n > 1) /* keys are unique in a manifest: found by binary search */
+        qsort_r(order, b->m.n, sizeof(*order), cmp_unit_key, &b->m);
+    for (size_t i = 0; i < es.n; i++) {
+        const char *error = json_string_value(json_object_get(es.v[i].error, "error"));
+        const char *cause = json_string_value(json_object_get(es.v[i].error, "cause"));
+        if (!cause || strcmp(cause, "timeout"))
+            continue;
+        size_t lo = 0, hi = b->m.n, u = (size_t)-1;
+        while (lo < hi && u == (size_t)-1) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(b->m.e[order[mid]].key, es.v[i].key);
+            if (!c)
+                u = order[mid];
+            else if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (u == (size_t)-1 || b->state[u] != UNIT_PENDING)
+            continue; /* not this manifest's any more, or done since (--retry-timeouts) */
+        b->state[u] = UNIT_FAILED;
+        b->error[u] = strdup(error ? error : "timed out");
+        b->error_code[u] = (int)json_integer_value(json_object_get(es.v[i].error, "exit_code"));
+        if (!b->error_code[u])
+            b->error_code[u] = EXIT_INPUT;
+        b->timed_out[u] = 1;
+        b->failed++;
+        b->timed_out_before++;
+    }
+    entries_free(&es);
+    free(order);
+    free(path);
 }
 
 /* Merge index-J-of-K.json and errors-J-of-K.jsonl of every J into index.json

@@ -11,7 +11,7 @@
 typedef struct Entry {
     char *key;
     json_t *value; /* {"frames": ..., "parts": [...], "metadata": {...}}, shard paths from DIR */
-    json_t *error; /* an errors.jsonl line: {"key", "path", "error", "exit_code"} */
+    json_t *error; /* an errors.jsonl line: {"key", "path", "error", "exit_code"[, "cause"]} */
 } Entry;
 
 typedef struct Entries {

@@ -10,7 +10,14 @@
  * own; they reach the terminal whole, between progress updates, and the last
  * error line of a failed entry becomes its line in errors.jsonl. Tasks go
  * the other way through a second pipe. Workers die with this process
- * (PDEATHSIG). */
+ * (PDEATHSIG).
+ *
+ * The watchdog: each entry has a time limit (--video-timeout, or the default
+ * from the video's duration, which the worker tells once it has opened it). The
+ * worker stops the video itself at the limit (its source's interrupt callback);
+ * one that has not answered BATCH_KILL_GRACE seconds later, blocked in the
+ * kernel or in a decoder, is killed with SIGKILL. Either way the entry fails
+ * with "cause": "timeout", its work directory is removed and the run goes on. */
 #include "batch.h"
 
 #include <dirent.h>
@@ -27,6 +34,7 @@
 #include <unistd.h>
 
 #define IDLE ((size_t)-1)
+#define BATCH_KILL_GRACE 5.0
 
 typedef struct Worker {
     pid_t pid;
@@ -37,6 +45,8 @@ typedef struct Worker {
     size_t len;
     char *last_error;
     int killed; /* by us, on an interrupt: the entry stays pending */
+    double started, limit; /* the entry's start (batch_now) and limit (0 = none) */
+    int expired;           /* killed by the watchdog: the entry timed out */
 } Worker;
 
 static volatile sig_atomic_t got_signal;
@@ -52,11 +62,12 @@ static const char *signal_name(int sig)
     return s ? s : "?";
 }
 
-static void fail_unit(Batch *b, size_t u, char *error, int code)
+static void fail_unit(Batch *b, size_t u, char *error, int code, int timed_out)
 {
     b->state[u] = UNIT_FAILED;
     b->error[u] = error ? error : strdup("failed");
     b->error_code[u] = code;
+    b->timed_out[u] = (unsigned char)timed_out;
     b->failed++;
 }
 
@@ -64,9 +75,9 @@ static void fail_unit(Batch *b, size_t u, char *error, int code)
  * ends the run (the entry then stays pending). */
 static int finish_unit(Batch *b, Worker *w, const char *line)
 {
-    int code = EXIT_INTERNAL, backend = 0;
+    int code = EXIT_INTERNAL, backend = 0, timed_out = 0;
     long long fw = 0, fd = 0;
-    sscanf(line + 1, "%d %d %lld %lld", &code, &backend, &fw, &fd);
+    sscanf(line + 1, "%d %d %lld %lld %d", &code, &backend, &fw, &fd, &timed_out);
     size_t u = w->unit;
     int stop = 0;
     b->frames_written += fw;
@@ -78,7 +89,7 @@ static int finish_unit(Batch *b, Worker *w, const char *line)
     } else if (code == EXIT_OUTPUT) {
         stop = code; /* not the video's fault: the run stops, the entry stays pending */
     } else {
-        fail_unit(b, u, w->last_error, code);
+        fail_unit(b, u, w->last_error, code, timed_out);
         w->last_error = NULL;
     }
     free(w->last_error);
@@ -95,6 +106,10 @@ static int worker_line(Batch *b, Worker *w, const char *line)
 {
     if (line[0] == BATCH_RESULT && w->unit != IDLE)
         return finish_unit(b, w, line);
+    if (line[0] == BATCH_LIMIT) {
+        w->limit = strtod(line + 1, NULL);
+        return 0;
+    }
     if (!strncmp(line, "vsample: ", 9)) {
         free(w->last_error);
         w->last_error = strdup(line + 9);
@@ -203,7 +218,29 @@ static int assign(Batch *b, Worker *w, size_t unit)
     }
     free(task);
     w->unit = unit;
+    w->started = batch_now();
+    w->limit = extract_time_limit(&b->x, -1); /* until the worker knows the duration */
     return 0;
+}
+
+/* Kill the workers past their entry's limit and grace; the milliseconds until
+ * the next one would be (-1: none). */
+static int watchdog(Worker *workers, int nw)
+{
+    double t = batch_now(), next = -1;
+    for (int k = 0; k < nw; k++) {
+        Worker *w = &workers[k];
+        if (!w->pid || w->unit == IDLE || w->limit <= 0 || w->expired || w->killed)
+            continue;
+        double left = w->started + w->limit + BATCH_KILL_GRACE - t;
+        if (left <= 0) {
+            kill(w->pid, SIGKILL); /* reap fails the entry and removes its work directory */
+            w->expired = 1;
+        } else if (next < 0 || left < next) {
+            next = left;
+        }
+    }
+    return next < 0 ? -1 : (int)(next * 1000) + 1;
 }
 
 /* The worker's output has ended: reap it. An entry in progress then failed
@@ -223,7 +260,15 @@ static int reap(Batch *b, Worker *w)
     size_t u = w->unit;
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (u != IDLE) {
-        if (w->killed || sig == SIGINT || sig == SIGTERM || got_signal) {
+        if (w->expired && !got_signal) {
+            char *why = NULL; /* named as the worker's own "PATH: timed out ..." */
+            if (asprintf(&why, "%s: timed out after %g s (--video-timeout); its worker was killed",
+                         b->m.e[u].path, w->limit) < 0)
+                why = NULL;
+            batch_progress_clear();
+            fprintf(stderr, "vsample: %s\n", why ? why : "timed out");
+            fail_unit(b, u, why ? why : strdup("timed out"), EXIT_INPUT, 1);
+        } else if (w->killed || sig == SIGINT || sig == SIGTERM || got_signal) {
             stop = EXIT_INTERRUPTED; /* not the video's fault */
             if (!got_signal)
                 got_signal = sig ? sig : SIGTERM;
@@ -235,7 +280,7 @@ static int reap(Batch *b, Worker *w)
                 snprintf(why, sizeof(why), "worker exited with code %d", WEXITSTATUS(status));
             batch_progress_clear();
             fprintf(stderr, "vsample: %s: %s\n", b->m.e[u].path, why);
-            fail_unit(b, u, strdup(why), EXIT_INTERNAL);
+            fail_unit(b, u, strdup(why), EXIT_INTERNAL, 0);
         }
         fs_remove_tree(w->work); /* what it left */
     }
@@ -288,6 +333,8 @@ static void scan_state(Batch *b)
 int batch_run(Batch *b)
 {
     scan_state(b);
+    if (!b->retry_timeouts)
+        catalog_previous_timeouts(b);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -357,7 +404,10 @@ int batch_run(Batch *b)
                 fds[n] = (struct pollfd){workers[k].out_fd, POLLIN, 0};
                 slot[n++] = k;
             }
-        int r = poll(fds, (nfds_t)n, b->x.progress ? 250 : -1);
+        int wait = watchdog(workers, nw);
+        if (b->x.progress && (wait < 0 || wait > 250))
+            wait = 250;
+        int r = poll(fds, (nfds_t)n, wait);
         for (int i = 0; r > 0 && i < n; i++) {
             Worker *w = &workers[slot[i]];
             int eof, s;

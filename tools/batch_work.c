@@ -14,6 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The entry's limit, for the main process's watchdog. */
+static void tell_limit(void *opaque, double seconds)
+{
+    (void)opaque;
+    fprintf(stderr, "%c %.17g\n", BATCH_LIMIT, seconds);
+    fflush(stderr);
+}
+
 static int work_one(Batch *b, const PlanOptions *base, const BatchEntry *e, const char *work_dir,
                     BatchResult *res)
 {
@@ -28,7 +36,11 @@ static int work_one(Batch *b, const PlanOptions *base, const BatchEntry *e, cons
     x->out_dir = b->dir;
     x->progress = 0;
     x->frames_written = x->frames_decoded = 0;
+    x->limit_known = tell_limit;
 
+    char stall[BATCH_KEY_MAX + 8];
+    snprintf(stall, sizeof(stall), "video:%s", e->key);
+    batch_stall(stall); /* the test of the watchdog: a video that ignores its deadline */
     VsShardWriter *w = NULL;
     int code, ret = vs_shard_writer_open(&w, work_dir, &x->shard);
     if (ret < 0) {
@@ -59,6 +71,7 @@ static int work_one(Batch *b, const PlanOptions *base, const BatchEntry *e, cons
     res->frames_written = x->frames_written;
     res->frames_decoded = x->frames_decoded;
     res->backend = x->backend_used;
+    res->timed_out = code == EXIT_INPUT && x->timed_out;
     return code;
 }
 
@@ -83,8 +96,8 @@ void batch_worker(Batch *b, int task_fd)
         work_one(b, &base, &b->m.e[unit], work, &res);
         free(work);
         fflush(stderr);
-        fprintf(stderr, "%c %d %d %lld %lld\n", BATCH_RESULT, res.code, res.backend,
-                (long long)res.frames_written, (long long)res.frames_decoded);
+        fprintf(stderr, "%c %d %d %lld %lld %d\n", BATCH_RESULT, res.code, res.backend,
+                (long long)res.frames_written, (long long)res.frames_decoded, res.timed_out);
         fflush(stderr);
     }
     _exit(EXIT_OK); /* the main process closed the tasks: no more work */

@@ -55,6 +55,9 @@ static int parse_args(Batch *b, Args *a, int argc, char **argv)
             else
                 b->dir = argv[++i];
             continue;
+        } else if (!strcmp(o, "--retry-timeouts")) {
+            b->retry_timeouts = 1;
+            continue;
         } else if (!strcmp(o, "--jobs") || !strcmp(o, "-j")) {
             num = &a->jobs, has = &a->has_jobs, min = 1, max = 1024;
         } else if (!strcmp(o, "--shard-index")) {
@@ -199,7 +202,8 @@ static int run(Batch *b, const Args *a)
     b->state = calloc(b->m.n + 1, 1);
     b->error = calloc(b->m.n + 1, sizeof(*b->error));
     b->error_code = calloc(b->m.n + 1, sizeof(*b->error_code));
-    if (!b->state || !b->error || !b->error_code)
+    b->timed_out = calloc(b->m.n + 1, 1);
+    if (!b->state || !b->error || !b->error_code || !b->timed_out)
         return out_of_memory(b->manifest_path);
     if ((code = make_dirs(b->dir)))
         return code;
@@ -210,6 +214,10 @@ static int run(Batch *b, const Args *a)
                 b->done_before + b->done_now, b->m.n);
     }
     code = catalog_update(b);
+    if (!b->x.quiet && stop != EXIT_INTERRUPTED && b->timed_out_before)
+        fprintf(stderr, "vsample: batch: %zu video%s timed out in an earlier run, not tried again "
+                "(--retry-timeouts redoes %s)\n", b->timed_out_before, b->timed_out_before > 1 ? "s" : "",
+                b->timed_out_before > 1 ? "them" : "it");
     if (!b->x.quiet && stop != EXIT_INTERRUPTED)
         summary(b, batch_now() - t0);
     if (stop)
@@ -246,6 +254,7 @@ int cmd_batch(int argc, char **argv)
         free(b.error[i]);
     free(b.error);
     free(b.error_code);
+    free(b.timed_out);
     free(b.state);
     manifest_free(&b.m);
     return code;

@@ -4,7 +4,9 @@
 #include "extract.h"
 #include "vsample/sample.h"
 
+#include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,7 +36,44 @@ typedef struct Progress {
     const Extract *x;
     const char *key;
     double t0, last;
+    double start;             /* when the video began, opening included */
+    _Atomic double deadline;  /* now() past it: stop (0 = none); readers' threads read it */
 } Progress;
+
+static int expired(Progress *p)
+{
+    double d = atomic_load(&p->deadline);
+    return d > 0 && now() > d;
+}
+
+/* The source's interrupt callback, asked from the decoders' and prefetch threads too. */
+static int on_interrupt(void *opaque)
+{
+    return cli_interrupted || expired(opaque);
+}
+
+double extract_time_limit(const Extract *x, double duration)
+{
+    if (x->video_timeout >= 0)
+        return x->video_timeout;
+    return BATCH_TIMEOUT_BASE + (duration > 0 && isfinite(duration) ? BATCH_TIMEOUT_PER_SECOND * duration : 0);
+}
+
+static void set_limit(Extract *x, Progress *p, double limit)
+{
+    atomic_store(&p->deadline, limit > 0 ? p->start + limit : 0);
+    if (x->limit_known)
+        x->limit_known(x->limit_opaque, limit);
+}
+
+/* The failure of a video that ran out of time: one line, EXIT_INPUT. */
+static int timed_out(Extract *x, const char *path, const Progress *p)
+{
+    x->timed_out = 1;
+    fprintf(stderr, "vsample: %s: timed out after %g s (--video-timeout)\n", path,
+            atomic_load(&p->deadline) - p->start);
+    return EXIT_INPUT;
+}
 
 static void show_progress(const Progress *p, size_t done, size_t total, int final)
 {
@@ -51,7 +90,7 @@ static void show_progress(const Progress *p, size_t done, size_t total, int fina
 static int on_frame(void *opaque, size_t done, size_t total)
 {
     Progress *p = opaque;
-    if (cli_interrupted)
+    if (cli_interrupted || expired(p))
         return 1;
     if (p->x->progress && now() - p->last > 0.2) {
         p->last = now();
@@ -71,14 +110,28 @@ int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *k
     set.source.threads = x->plan.threads;
     set.source.io_timeout_ms = x->plan.io_timeout_ms;
     set.reader = x->reader;
+    /* the limit holds from the start: opening is what hangs on a stalled input */
+    Progress p = {.x = x, .key = key, .start = now()};
+    x->timed_out = 0;
+    set_limit(x, &p, extract_time_limit(x, -1));
+    set.source.interrupt = on_interrupt;
+    set.source.interrupt_opaque = &p;
     VsInput input = {.path = path};
     int ret = vs_sample_open(&s, &input, x->views, x->nviews, &set), output_failed = 0;
+    if (ret < 0 && expired(&p))
+        return timed_out(x, path, &p);
+    if (ret == VS_ERR_CANCELLED && cli_interrupted)
+        return EXIT_INTERRUPTED;
     if (ret < 0) /* the options were checked: what fails now is about this input */
         return report_error(path, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
-    Progress p = {x, key, now(), 0};
+    if (x->video_timeout < 0) /* batch's default grows with the duration, now known */
+        set_limit(x, &p, extract_time_limit(x, vs_source_info(vs_sample_source(s))->duration));
+    p.t0 = now();
     ret = vs_sample_write(s, w, key, on_frame, &p, &output_failed);
     int code = EXIT_OK;
-    if (ret == VS_ERR_CANCELLED)
+    if (ret < 0 && !output_failed && expired(&p))
+        code = timed_out(x, path, &p);
+    else if (ret == VS_ERR_CANCELLED)
         code = EXIT_INTERRUPTED;
     else if (ret < 0 && output_failed)
         code = report_error(x->out_dir, ret) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
@@ -109,6 +162,7 @@ void extract_defaults(Extract *x)
     vs_shard_default_settings(&x->shard);
     vs_reader_default_settings(&x->reader);
     x->reader.backend = VS_BACKEND_AUTO;
+    x->video_timeout = -1;
 }
 
 int extract_option(Extract *x, int argc, char **argv, int *pi)
@@ -152,6 +206,15 @@ int extract_option(Extract *x, int argc, char **argv, int *pi)
             x->reader.seek = seek;
         else
             return usage_error("--seek: unknown value '%s' (expected exact or approximate)", v);
+    } else if (!strcmp(a, "--video-timeout")) {
+        double t;
+        if (i + 1 >= argc)
+            return usage_error("--video-timeout needs a value");
+        if (parse_double(a, argv[++i], &t) < 0)
+            return EXIT_USAGE;
+        if (!(t >= 0 && t <= 1e7))
+            return usage_error("--video-timeout: %s is not between 0 (no limit) and 10000000 seconds", argv[i]);
+        x->video_timeout = t;
     } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
         x->quiet = 1;
     } else {
@@ -206,6 +269,8 @@ int cmd_extract(int argc, char **argv)
     if ((code = parse_args(&x, argc, argv, &inputs, &ninputs)) != EXIT_OK)
         goto done;
     x.progress = !x.quiet && isatty(STDERR_FILENO);
+    if (x.video_timeout < 0)
+        x.video_timeout = 0; /* extract's default: no limit */
 
     cli_catch_interrupts();
 

@@ -138,7 +138,17 @@ typedef struct VsSourceSettings {
                        ///< container has no per-frame index (default 0 = only when
                        ///< the duration is missing)
     int io_timeout_ms; ///< URLs: connect/read timeout (default 0 = 30000 ms)
-    uint8_t reserved[64 - sizeof(int)];
+    /// Asked often while the source and its readers wait for or read input (FFmpeg's
+    /// AVIOInterruptCB, installed on every demuxer the source opens: the first, a rewind's,
+    /// each split decoder's): nonzero stops the wait or read in progress, and the call fails
+    /// (VS_ERR_CANCELLED where the library can tell, else the error of the stopped read) —
+    /// a deadline or a Ctrl-C. It cannot stop a read blocked in the kernel (a hung network
+    /// file system) nor a caller's VsIO.read. Thread-safety: must be Safe: readers call it
+    /// from their threads, several at once. (default 0 = none)
+    int (*interrupt)(void *opaque);
+    void *interrupt_opaque; ///< passed to interrupt (default 0 = none)
+    /// (the last term: the padding before the pointers where they are 8 bytes)
+    uint8_t reserved[64 - sizeof(int) - 2 * sizeof(void *) - (sizeof(void *) - sizeof(int))];
 } VsSourceSettings;
 
 /// Caller-provided reading, for inputs that are neither a path nor a buffer (a tar member, a

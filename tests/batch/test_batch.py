@@ -9,7 +9,7 @@ video with the same options (batch is extract per video); and a run that was kil
 random moments, in a shard write, in the commit, in the catalogue rewrite) and re-run must leave
 exactly the bytes of an uninterrupted run, file for file.
 
-Cases: manifests, keys, errors, resume, crash, interrupt, partitions, env, usage.
+Cases: manifests, keys, errors, resume, crash, interrupt, timeout, partitions, env, usage.
 """
 import hashlib
 import json
@@ -18,9 +18,11 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 try:
@@ -525,6 +527,88 @@ def case_interrupt(tmp):
         same_tree(out, os.path.join(tmp, "ref"), f"{sig.name} then re-run")
 
 
+def silent_server():
+    """A local HTTP server that accepts connections and never answers (the stalled input)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(8)
+    held = []
+
+    def loop():
+        while True:
+            try:
+                held.append(s.accept()[0])
+            except OSError:
+                return
+    threading.Thread(target=loop, daemon=True).start()
+    return s, held
+
+
+def case_timeout(tmp):
+    """--video-timeout: a stalled URL (--io-timeout far longer) times out, FIFOs are refused at
+    once (with no writer, and with a writer that never writes), the good videos are done, no
+    work directory is left; a re-run skips the timeout unless --retry-timeouts; a worker that
+    ignores its limit (VSAMPLE_BATCH_STALL=video:KEY) is killed by the watchdog 5 s past it."""
+    make_video(os.path.join(tmp, "good1.mp4"))
+    make_video(os.path.join(tmp, "good2.mkv"))
+    os.mkfifo(os.path.join(tmp, "nowriter.mp4"))
+    os.mkfifo(os.path.join(tmp, "silent.mp4"))
+    writer = os.open(os.path.join(tmp, "silent.mp4"), os.O_RDWR)  # a writer that never writes
+    srv, held = silent_server()
+    url = f"http://127.0.0.1:{srv.getsockname()[1]}/stalled.mp4"
+    order = ["good1.mp4", "nowriter.mp4", url, "silent.mp4", "good2.mkv"]
+    with open(os.path.join(tmp, "m.txt"), "w") as f:
+        f.write("\n".join(order) + "\n")
+    d = os.path.join(tmp, "out")
+    opts = ["--jobs", "2", "--video-timeout", "3", "--io-timeout", "60", *VIEW]
+    try:
+        t0 = time.monotonic()
+        r = run(["batch", "m.txt", "-o", "out", *opts], tmp, timeout=60)
+        took = time.monotonic() - t0
+        check(r.returncode == 3, f"timeout: exit {r.returncode}: {r.stderr}")
+        check(took < 20, f"timeout: the batch took {took:.1f} s with --video-timeout 3")
+        errs = {e["path"]: e for e in errors(d)}
+        check(sorted(errs) == sorted(["nowriter.mp4", "silent.mp4", url]), f"timeout: errors.jsonl {errs}")
+        e = errs.get(url, {})
+        check(e.get("cause") == "timeout" and e.get("exit_code") == 3 and url + ": timed out after 3 s" in e["error"],
+              f"timeout: the stalled URL's line {e}")
+        for p in ("nowriter.mp4", "silent.mp4"):
+            e = errs.get(p, {})
+            check("cause" not in e and "is a FIFO, not a file" in e.get("error", ""), f"timeout: FIFO line {e}")
+        for p in order:
+            check(sum(1 for line in r.stderr.splitlines() if p + ":" in line) == (p not in ("good1.mp4", "good2.mkv")),
+                  f"timeout: {p}: not one line on stderr: {r.stderr!r}")
+        check(set(load_index(d)["samples"]) == {default_key("good1.mp4"), default_key("good2.mkv")},
+              "timeout: the good videos are not both done")
+        check(not os.path.exists(os.path.join(d, ".work")), "timeout: work directories left")
+        # A re-run does not wait for the stalled input again; its line stays in errors.jsonl.
+        t0 = time.monotonic()
+        r = run(["batch", "m.txt", "-o", "out", *opts], tmp, timeout=60)
+        took = time.monotonic() - t0
+        s = summary(r.stderr)
+        check(r.returncode == 3 and took < 2.5 and (s["before"], s["failed"]) == (2, 3)
+              and "1 video timed out in an earlier run" in r.stderr, f"re-run: exit {r.returncode} in {took:.1f} s {r.stderr!r}")
+        check(errs[url] == {e["path"]: e for e in errors(d)}.get(url), f"re-run: errors.jsonl {errors(d)}")
+        # --retry-timeouts tries it again, here in a worker that ignores its limit: killed.
+        t0 = time.monotonic()
+        r = run(["batch", "m.txt", "-o", "out", *opts, "--video-timeout", "1", "--retry-timeouts"], tmp,
+                env={"VSAMPLE_BATCH_STALL": "video:" + default_key(url)}, timeout=60)
+        took = time.monotonic() - t0
+        e = {e["path"]: e for e in errors(d)}.get(url, {})
+        check(r.returncode == 3 and 5.5 < took < 15, f"watchdog: exit {r.returncode} in {took:.1f} s {r.stderr!r}")
+        check(e.get("cause") == "timeout" and "timed out after 1 s" in e["error"] and "killed" in e["error"],
+              f"watchdog: errors.jsonl line {e}")
+        check(not os.path.exists(os.path.join(d, ".work")), "watchdog: work directories left")
+        for bad in ("-1", "x"):
+            r = run(["batch", "m.txt", "-o", "out2", "--video-timeout", bad, *VIEW], tmp)
+            check(r.returncode == 2 and "--video-timeout" in r.stderr, f"--video-timeout {bad}: exit {r.returncode}")
+    finally:
+        os.close(writer)
+        srv.close()
+        for c in held:
+            c.close()
+
+
 def case_partitions(tmp):
     paths = [f"p/{i:02d}.mp4" for i in range(14)] + ["p/missing.mkv"]
     for p in paths[:-1]:
@@ -633,8 +717,8 @@ def case_usage(tmp):
 
 
 CASES = {"manifests": case_manifests, "keys": case_keys, "errors": case_errors, "resume": case_resume,
-         "crash": case_crash, "interrupt": case_interrupt, "partitions": case_partitions, "env": case_env,
-         "usage": case_usage}
+         "crash": case_crash, "interrupt": case_interrupt, "timeout": case_timeout, "partitions": case_partitions,
+         "env": case_env, "usage": case_usage}
 
 
 def main():

@@ -35,7 +35,7 @@ int main(void)
 
     BEGIN(VsSourceSettings);
     FIELD(VsSourceSettings, threads); FIELD(VsSourceSettings, scan); FIELD(VsSourceSettings, io_timeout_ms);
-    FIELD(VsSourceSettings, reserved);
+    FIELD(VsSourceSettings, interrupt); FIELD(VsSourceSettings, interrupt_opaque); FIELD(VsSourceSettings, reserved);
     END();
 
     BEGIN(VsIO); FIELD(VsIO, opaque); FIELD(VsIO, read); FIELD(VsIO, seek); END();

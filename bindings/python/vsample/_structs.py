@@ -3,7 +3,7 @@ space included, so sizes match) and the prototype of every function used.
 tests/python/test_structs.py checks sizeof and every offsetof against the C compiler's.
 """
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_float, c_int, c_int32,
-                    c_int64, c_size_t, c_uint8, c_uint64, c_void_p)
+                    c_int64, c_size_t, c_uint8, c_uint64, c_void_p, sizeof)
 
 
 class VsRational(Structure):
@@ -45,7 +45,8 @@ class VsStreamInfo(Structure):
 
 class VsSourceSettings(Structure):
     _fields_ = [("threads", c_int), ("scan", c_int), ("io_timeout_ms", c_int),
-                ("reserved", c_uint8 * (64 - 4))]
+                ("interrupt", c_void_p), ("interrupt_opaque", c_void_p),
+                ("reserved", c_uint8 * (64 - 4 - 2 * sizeof(c_void_p) - (sizeof(c_void_p) - 4)))]
 
 
 # VsIO's callbacks (the CFUNCTYPE objects must stay referenced while the source lives)
