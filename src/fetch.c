@@ -224,17 +224,34 @@ static int seek_to_start(VsReader *r)
     return ret;
 }
 
-/* Seek by byte position to the last keyframe shown at or before ts: 1 done,
- * 0 not possible (no such keyframe, or the demuxer refused). */
+/* Seek by byte position to the last keyframe shown at or before ts whose
+ * packet carries its time, and check the landing: the first key packet read
+ * there, if it has a time, must be that one's. 1 done (the key packet queued
+ * for the decoder), 0 not possible (then the demuxer's own seek), or a read
+ * error. */
 static int seek_by_scan(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
     const VsKeyIndex *k = &src->keys;
     size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, vs_source_ts_to_sec(src, ts) + TIME_EPS);
-    while (j > 0 && k->key_pos[j - 1] < 0)
+    while (j > 0 && (k->key_pos[j - 1] < 0 || k->key_pts[j - 1] == AV_NOPTS_VALUE))
         j--;
     if (j == 0 || av_seek_frame(src->fmt, src->st->index, k->key_pos[j - 1], AVSEEK_FLAG_BYTE) < 0)
         return 0;
+    vs_reader_restart_decoder(r);
+    r->at_start = 0;
+    r->after_seek = 1;
+    int ret = read_packet(r); /* skips to the first key packet */
+    if (ret <= 0)
+        return ret;
+    /* (MPEG-PS's parser gives the first frame after a byte seek no time: it is
+     * then timed by the decoder, and a landing past ts is caught by
+     * vs_reader_find_frame, which seeks again before it) */
+    int64_t pts = r->pkt->pts;
+    if ((pts != AV_NOPTS_VALUE && pts != k->key_pts[j - 1]) || vs_lookahead_push(&r->la, r->pkt) < 0) {
+        av_packet_unref(r->pkt);
+        return 0;
+    }
     r->scan_seeks++;
     return 1;
 }
@@ -246,12 +263,12 @@ int vs_reader_seek_before(VsReader *r, int64_t ts)
     if (src->no_timestamps) /* no time to seek by: count frames from the start */
         return seek_to_start(r);
     if (vs_source_seeks_by_scan(src)) {
-        /* a landing past ts is caught by vs_reader_find_frame, which asks again before it */
-        if (!seek_by_scan(r, ts))
-            return seek_to_start(r);
-    } else if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0) {
-        return seek_to_start(r);
+        int ret = seek_by_scan(r, ts);
+        if (ret != 0)
+            return ret < 0 ? ret : 0;
     }
+    if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
+        return seek_to_start(r);
     vs_reader_restart_decoder(r);
     r->at_start = 0;
     r->after_seek = 1;

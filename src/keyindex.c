@@ -33,6 +33,7 @@ void vs_keyindex_free(VsKeyIndex *k)
     free(k->key_times);
     free(k->frame_times);
     free(k->key_pos);
+    free(k->key_pts);
     memset(k, 0, sizeof(*k));
 }
 
@@ -131,7 +132,8 @@ int vs_keyindex_scan(VsSource *src)
             untimed++;
         }
         last_ts = ts;
-        VsKeyPacket key = {.ts = ts, .dts = pkt->dts, .pos = pkt->pos, .guessed = was_guessed};
+        VsKeyPacket key = {.ts = ts, .dts = pkt->dts, .pos = pkt->pos, .guessed = was_guessed,
+                           .had_pts = pkt->pts != AV_NOPTS_VALUE};
         if (push(&all, ts) < 0 || ((pkt->flags & AV_PKT_FLAG_KEY) && push_key(&keys, key) < 0)) {
             ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
             av_packet_unref(pkt);
@@ -172,12 +174,15 @@ int vs_keyindex_scan(VsSource *src)
     vs_sort(keys.v, keys.n, sizeof(*keys.v), cmp_key);
     k->key_times = malloc((keys.n ? keys.n : 1) * sizeof(double));
     k->key_pos = malloc((keys.n ? keys.n : 1) * sizeof(int64_t));
-    if (!k->key_times || !k->key_pos) {
+    k->key_pts = malloc((keys.n ? keys.n : 1) * sizeof(int64_t));
+    if (!k->key_times || !k->key_pos || !k->key_pts) {
         ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
         goto done;
     }
     for (size_t i = 0; i < keys.n; i++)
-        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i].ts), k->key_pos[i] = keys.v[i].pos;
+        k->key_times[i] = vs_source_ts_to_sec(src, keys.v[i].ts), k->key_pos[i] = keys.v[i].pos,
+        k->key_pts[i] = keys.v[i].had_pts ? keys.v[i].ts : AV_NOPTS_VALUE,
+        k->keys_with_pts += keys.v[i].had_pts != 0;
     k->n_keys = keys.n;
     /* all.v is sorted by now: the recipes' frame indices count in this order. */
     if (!(k->frame_times = malloc((all.n ? all.n : 1) * sizeof(double)))) {

@@ -13,7 +13,10 @@ typedef struct VsKeyIndex {
     double *frame_times;   /* every packet's presentation time, seconds from start, sorted (frames of them) */
     double *key_times;     /* keyframe presentation times, seconds from start, sorted */
     int64_t *key_pos;      /* their packets' byte positions (-1 unknown), in the same order */
+    int64_t *key_pts;      /* the pts their packets carry (AV_NOPTS_VALUE: none; the time was
+                            * guessed or found by decoding), in time-base units */
     size_t n_keys;
+    size_t keys_with_pts;  /* keys whose packets carry their time (key_pts set) */
     double end_time;       /* end of the last frame (pts + duration), seconds from start */
     double packet_end;     /* max(pts + duration) of the packets as they are (a packet without
                             * a duration ends at its pts), seconds from start: torchcodec's end */

@@ -11,6 +11,7 @@ typedef struct VsKeyPacket {
     int64_t dts; /* decode time, AV_NOPTS_VALUE if none */
     int64_t pos; /* byte position in the file, -1 if unknown */
     int guessed; /* ts came from dts or counting, not from the packet */
+    int had_pts; /* the packet carried ts itself (a reader can check a seek's landing by it) */
 } VsKeyPacket;
 
 struct VsSource;

@@ -185,6 +185,21 @@ static void info_from_index(VsSource *src)
     free(ts);
 }
 
+/* Containers without an index by design: MPEG program and transport streams
+ * and elementary streams. Their demuxers note entries while probing (MPEG-PS:
+ * 161 entries over a 19 s file, none between 5 s and 18 s) and seek by a
+ * search over packet times, not by an index. (Matroska also starts with
+ * entries only from probing, but its seeks load its cues.) */
+static int index_free_format(const char *name)
+{
+    static const char *const names[] = {"mpeg", "mpegts", "mpegtsraw", "mpegvideo", "h264", "hevc", "m4v",
+                                        "vc1", "cavsvideo", "dirac", NULL};
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(name, names[i]))
+            return 1;
+    return 0;
+}
+
 static void fill_info(VsSource *src)
 {
     VsStreamInfo *in = &src->info;
@@ -237,8 +252,8 @@ static void fill_info(VsSource *src)
     }
     info_from_index(src);
     /* Demuxers with a generic index add entries as they read: not an index. */
-    src->index_entries = avformat_index_get_entries_count(st);
-    src->indexed = src->index_entries > 0 && !(src->fmt->iformat->flags & AVFMT_GENERIC_INDEX);
+    src->indexed = avformat_index_get_entries_count(st) > 0 && !(src->fmt->iformat->flags & AVFMT_GENERIC_INDEX) &&
+                   !index_free_format(src->fmt->iformat->name);
 }
 
 /* Without a per-frame index the header's duration and frame count are only
@@ -340,11 +355,6 @@ int vs_source_open_input(VsSource **out, const VsInput *input, const VsSourceSet
         if ((ret = vs_keyindex_scan(src)) < 0)
             goto fail;
         info_from_scan(src);
-        /* MPEG-PS has entries from probing its start and end (220 over a 5-minute
-         * file with 601 keyframes), not an index to seek by: one has about an
-         * entry per keyframe (Matroska's cues) or per frame (MP4, AVI). */
-        if (src->indexed && (size_t)src->index_entries < src->keys.n_keys / 2)
-            src->indexed = 0;
     }
     if (!(src->info.duration > 0)) {
         ret = vs_error(VS_ERR_NO_VIDEO, "%s: video stream has no frames", path);
@@ -403,7 +413,9 @@ fail:
 int vs_source_seeks_by_scan(const VsSource *src)
 {
     const VsKeyIndex *k = &src->keys;
-    return !src->indexed && k->built && k->n_keys && !src->no_timestamps &&
+    /* most keys must carry their time: AVI's packets have none, and after a byte
+     * seek its demuxer no longer knows which frame it reads */
+    return !src->indexed && k->built && k->keys_with_pts * 2 > k->n_keys && !src->no_timestamps &&
            !(src->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK);
 }
 
@@ -432,7 +444,9 @@ int vs_source_plan_input(VsSource *src, VsPlanInput *in)
         return vs_error(VS_ERR_INVALID_ARG, "vs_source_plan_input: NULL argument");
     memset(in, 0, sizeof(*in));
     in->duration = src->info.duration;
-    in->avg_frame_rate = av_q2d(src->st->avg_frame_rate);
+    /* as probed at open: a rewound MPEG-TS context has not probed its rate again */
+    VsRational q = src->info.avg_frame_rate;
+    in->avg_frame_rate = q.num > 0 && q.den > 0 ? (double)q.num / q.den : 0;
     in->frame_count = src->info.counted_frames > 0 ? src->info.counted_frames : src->info.header_frames;
     /* Keyframe times need a packet scan: present when the source was opened
      * with settings.scan (or had to be scanned for its duration). */

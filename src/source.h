@@ -22,7 +22,6 @@ struct VsSource {
     int no_timestamps;   /* raw stream: frame i is shown at i / frame rate */
     int used;            /* packets were read: rewind before decoding from the start */
     int exact_keys;      /* scan asked for: find keyframe times the packets lack by decoding */
-    int index_entries;   /* the container index's entries when opened */
     int indexed;         /* the container had an index before any packet was read (TS builds one as it reads) */
 };
 

@@ -294,6 +294,10 @@ class Truth:
             ts = f.get("pts", f.get("best_effort_timestamp"))
             if ts is None or ts == "N/A":
                 ts = f.get("best_effort_timestamp")
+            if ts is None or ts == "N/A":
+                # MPEG-PS's last frame can come out of the decoder with no time at all: one
+                # frame interval after the frame before it, as the decoder would guess
+                ts = self.frames[-1]["pts"] + round(1 / (self.avg_frame_rate * self.time_base))
             ts = int(ts)
             dur = f.get("pkt_duration_time")
             self.frames.append(dict(index=i, pts=ts, time=ts * self.time_base - self.start_time,
