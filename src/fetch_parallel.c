@@ -16,9 +16,17 @@
 #include <unistd.h>
 
 #define MAX_CHILDREN 4
-/* Decoded frames one child may hold queued, in bytes (96 MiB: 64 frames of
- * 640x360, 32 of 1080p, 8 of 4K). */
-#define QUEUE_BYTES ((size_t)96 << 20)
+/* Memory follows the frame size. The children's queues share one budget of
+ * decoded frames (48 MiB: 64 frames each of 640x360, 8 each of 1080p with two
+ * children); and each child's decoder holds about DECODER_FRAMES frames of its
+ * own (references, reordering), so no more children run than fit SPLIT_BYTES
+ * with their queues at the least depth: 4K (12 MiB a frame) gets one decoder.
+ * With 96 MiB a child before, fps:2 peaked at 284 MB on a 3-minute 1080p
+ * video and 343 MB on a 10-second 4K one; now 194 MB and 274 MB. */
+#define QUEUE_BYTES ((size_t)48 << 20)
+#define DECODER_FRAMES 8
+#define MIN_DEPTH 6
+#define SPLIT_BYTES ((size_t)160 << 20)
 /* Below this many times a split is not worth the extra opens. */
 #define MIN_TIMES 16
 
@@ -68,13 +76,17 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
         !vs_source_can_reopen(src) ||
         (settings && settings->prefetch < 0) || !times_grow(r->times, r->n))
         return 0;
-    /* Each child queues up to `depth` decoded frames (QUEUE_BYTES of them at
-     * most); stretches about that long let it decode its next one while the
-     * caller takes another child's. */
+    /* Each child queues up to `depth` decoded frames (its share of QUEUE_BYTES);
+     * stretches about that long let it decode its next one while the caller
+     * takes another child's. */
     size_t frame = (size_t)src->info.coded_width * (size_t)src->info.coded_height * 3 / 2 *
                    (src->info.bit_depth > 8 ? 2 : 1);
-    size_t depth = frame ? QUEUE_BYTES / frame : VS_PREFETCH_MAX;
-    depth = depth < 6 ? 6 : depth > VS_PREFETCH_MAX ? VS_PREFETCH_MAX : depth;
+    size_t fit = frame ? SPLIT_BYTES / (frame * (DECODER_FRAMES + MIN_DEPTH)) : workers;
+    workers = fit < workers ? fit : workers;
+    if (workers < 2)
+        return 0;
+    size_t depth = frame ? QUEUE_BYTES / workers / frame : VS_PREFETCH_MAX;
+    depth = depth < MIN_DEPTH ? MIN_DEPTH : depth > VS_PREFETCH_MAX ? VS_PREFETCH_MAX : depth;
     size_t want = r->n / (workers * 4), max_cuts = r->n;
     want = want > depth - 2 ? depth - 2 : want < 4 ? 4 : want;
     size_t *cut = malloc((max_cuts + 1) * sizeof(*cut));

@@ -21,7 +21,7 @@ def _source(size):
 
 def _make(path, args, log):
     """Run ffmpeg into a temporary name and rename: an interrupted run leaves no half file."""
-    tmp = path + ".part.mp4"
+    tmp = path + ".part" + os.path.splitext(path)[1]
     cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", *args, tmp]
     log(f"making {os.path.basename(path)}: {' '.join(cmd)}")
     t0 = time.monotonic()
@@ -37,8 +37,10 @@ def frame_count(path):
     return int(out) if out.isdigit() else None
 
 
-def make_videos(cache, long_s, cut_s, hd_s, log):
-    """{'long', 'cut', 'hd'} -> (path, how it was made). Cached files are reused."""
+def make_videos(cache, long_s, cut_s, hd_s, log, uhd_s=20):
+    """{'long', 'cut', 'hd', 'long_ts', 'cut_ts', 'uhd'} -> (path, how it was made). Cached
+    files are reused. The TS files are the MP4s remuxed (-c copy): the same bitstream in a
+    container without an index."""
     os.makedirs(cache, exist_ok=True)
     long = os.path.join(cache, f"h264-640x360-30fps-{long_s}s.mp4")
     # The cut is a stream copy of the long video's start: 600 s = 72 GOPs of 250, so it ends
@@ -56,4 +58,15 @@ def make_videos(cache, long_s, cut_s, hd_s, log):
         _make(cut, ["-i", long, "-c", "copy", "-t", str(cut_s)], log)
     if not os.path.exists(hd):
         _make(hd, _source("1920x1080") + ["-t", str(hd_s)] + X264, log)
-    return {k: (p, how[k]) for k, p in (("long", long), ("cut", cut), ("hd", hd))}
+    long_ts, cut_ts = long[:-4] + ".ts", cut[:-4] + ".ts"
+    uhd = os.path.join(cache, f"h264-3840x2160-30fps-{uhd_s}s.mp4")
+    how.update({"long_ts": f"ffmpeg -i {os.path.basename(long)} -c copy -f mpegts",
+                "cut_ts": f"ffmpeg -i {os.path.basename(cut)} -c copy -f mpegts",
+                "uhd": " ".join(["ffmpeg", *_source("3840x2160"), "-t", str(uhd_s), *X264])})
+    for ts, mp4 in ((long_ts, long), (cut_ts, cut)):
+        if not os.path.exists(ts):
+            _make(ts, ["-i", mp4, "-c", "copy", "-f", "mpegts"], log)
+    if not os.path.exists(uhd):
+        _make(uhd, _source("3840x2160") + ["-t", str(uhd_s)] + X264, log)
+    paths = (("long", long), ("cut", cut), ("hd", hd), ("long_ts", long_ts), ("cut_ts", cut_ts), ("uhd", uhd))
+    return {k: (p, how[k]) for k, p in paths}

@@ -43,6 +43,9 @@ def main():
     expect["b"] = ["full decode", "vsample", "vsample approx"]
     expect["c"] = ["full decode", "vsample"]
     expect["e"] = ["vk_bench"]
+    expect["g"] = ["vsample", "vsample approx"]
+    expect["h"] = ["full decode", "vsample"]
+    expect["i"] = ["full decode", "vsample"]
     for workload, tools in expect.items():
         for tool in tools:
             r = rows.get((workload, tool))
@@ -54,11 +57,13 @@ def main():
                 failures.append(f"({workload}) {tool}: wall '{r[2]}' is not a number")
     # Hand counts: the 20 s cut runs a little past 20.0 s (B-frame reorder), so fps:2 gives
     # 0, 0.5, ..., 20.0 = 41 times; the 60 s video gives 120; the 10 s 1080p one 20 or 21;
-    # uniform:32 gives 32.
+    # uniform:32 gives 32; the 2 s 4K video 4 or 5.
     for key, allowed in {("a", "vsample"): {"41"}, ("a", "pyav-pil"): {"41"}, ("a", "opencv"): {"41"},
                          ("b", "vsample"): {"32"}, ("b", "vsample approx"): {"32"},
                          ("c", "vsample"): {"120", "121"},
-                         ("d", "vsample"): {"20", "21"}}.items():
+                         ("d", "vsample"): {"20", "21"},
+                         ("g", "vsample"): {"32"}, ("g", "vsample approx"): {"32"},
+                         ("h", "vsample"): {"41"}, ("i", "vsample"): {"4", "5"}}.items():
         r = rows.get(key)
         if r and r[2] != "n/a" and r[6] not in allowed:
             failures.append(f"({key[0]}) {key[1]}: {r[6]} frames out, expected {sorted(allowed)}")
