@@ -49,6 +49,10 @@ static inline const char *vs_text(const char *kept)
     return kept ? kept : "out of memory";
 }
 
+/* Recipes: the frame count the loader reports as its total (qwen-vl-utils:
+ * the frames of its video_start..video_end range), else 0. */
+int64_t vs_plan_loader_frames(const VsPlan *plan);
+
 /* Map an FFmpeg AVERROR to a VS_ERR_* code. */
 int vs_error_from_av(int averror);
 

@@ -18,6 +18,7 @@ struct VsPlan {
     double *times;
     int32_t *clips;     /* NULL unless the strategy makes clips */
     int64_t *indices;   /* recipes: the frame index of each time, else NULL */
+    int64_t loader_frames; /* recipes: the frame count the loader reports, else 0 */
     size_t n;
     int32_t num_clips;
     char *strategy;     /* canonical text */
@@ -329,6 +330,7 @@ static int plan_recipe(PlanJob *job)
     p->indices = out.indices;
     p->clips = out.clips;
     p->num_clips = out.num_clips;
+    p->loader_frames = out.total;
     snprintf(p->note, sizeof(p->note), "%s", out.note);
     if ((ret = plan_alloc(job, out.n, 0)) < 0)
         return ret;
@@ -494,6 +496,11 @@ const int32_t *vs_plan_clips(const VsPlan *plan)
 const int64_t *vs_plan_indices(const VsPlan *plan)
 {
     return plan ? plan->indices : NULL;
+}
+
+int64_t vs_plan_loader_frames(const VsPlan *plan)
+{
+    return plan ? plan->loader_frames : 0;
 }
 
 int32_t vs_plan_num_clips(const VsPlan *plan)

@@ -243,6 +243,7 @@ int vs_recipe_qwen_vl_utils(RecipeCtx *c)
     for (int64_t i = 0; i < nframes; i++)
         c->out->indices[i] = (int64_t)rintf(lin[i]);
     c->out->n = (size_t)nframes;
+    c->out->total = total; /* its total_frames after calculate_video_frame_range */
     free(lin);
     snprintf(c->out->note, sizeof(c->out->note), "%s: frames %" PRId64 " to %" PRId64 " of %" PRId64
              " at %g fps: nframes %" PRId64 " (sample_fps %g)", c->name, first, last, c->v->frames, c->v->fps,

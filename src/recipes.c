@@ -296,6 +296,8 @@ int vs_recipe_run(const VsRecipe *r, const VsRecipeVideo *v, const char *shown, 
         ret = check_indices(out, v->frames, shown, rc->name);
     if (ret >= 0 && out->n == 0)
         ret = vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %s selects no frame", shown, rc->name);
+    if (ret >= 0 && !out->total)
+        out->total = v->frames;
     if (ret < 0)
         vs_recipe_out_free(out);
     return ret;

@@ -33,6 +33,8 @@ typedef struct VsRecipeOut {
     int32_t *clips;    /* clip id of each index, NULL for recipes without clips (malloc'd) */
     size_t n;
     int32_t num_clips;
+    int64_t total;     /* the frame count the loader reports (qwen-vl-utils: its range's;
+                          0 = the video's frames, which vs_recipe_run fills in) */
     char note[256];    /* what the recipe resolved, for the plan's note */
 } VsRecipeOut;
 

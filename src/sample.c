@@ -43,12 +43,11 @@ static int resolve_views(VsSample *s, const VsView *views, size_t nviews)
 
 static int sample_start(VsSample *s, const VsView *views, size_t nviews, const VsSampleSettings *set)
 {
-    VsPlanInput in;
     int ret;
     s->reader_settings = set->reader;
     s->pad = set->pad;
-    if ((ret = vs_source_plan_input(s->src, &in)) < 0 ||
-        (ret = vs_plan_create(&s->plan, &in, strategy_of(set), &set->plan)) < 0)
+    if ((ret = vs_source_plan_input(s->src, &s->plan_in)) < 0 ||
+        (ret = vs_plan_create(&s->plan, &s->plan_in, strategy_of(set), &set->plan)) < 0)
         return ret;
     s->n = vs_plan_count(s->plan);
     if ((ret = resolve_views(s, views, nviews)) < 0)

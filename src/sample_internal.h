@@ -9,6 +9,7 @@ struct VsSample {
     VsSource *src;
     int own_src;        /* opened by vs_sample_open: closed with the sample */
     VsPlan *plan;
+    VsPlanInput plan_in;  /* what the plan read; its arrays are the source's */
     VsView *views;      /* sized for this video */
     size_t nviews;
     VsReader *reader;

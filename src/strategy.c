@@ -23,20 +23,13 @@ typedef struct Token {
     size_t len;
 } Token;
 
-/* Numbers are written with '.' whatever LC_NUMERIC the application chose, so
- * that strategy text means the same everywhere; the thread switches to the C
- * locale while it parses or prints, and back. */
-typedef struct CLocale {
-    locale_t c, old;
-} CLocale;
-
-static void c_locale_enter(CLocale *l)
+void vs_c_locale_enter(VsCLocale *l)
 {
     l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     l->old = l->c ? uselocale(l->c) : (locale_t)0;
 }
 
-static void c_locale_leave(CLocale *l)
+void vs_c_locale_leave(VsCLocale *l)
 {
     if (!l->c)
         return;
@@ -229,11 +222,11 @@ static int parse(VsStrategy *st, const char *text, const char *shown)
 
 int vs_strategy_parse(VsStrategy *st, const char *text, const char *shown)
 {
-    CLocale loc;
+    VsCLocale loc;
     memset(st, 0, sizeof(*st));
-    c_locale_enter(&loc);
+    vs_c_locale_enter(&loc);
     int ret = parse(st, text, shown);
-    c_locale_leave(&loc);
+    vs_c_locale_leave(&loc);
     if (ret < 0)
         vs_strategy_clear(st);
     return ret;
@@ -328,10 +321,10 @@ static char *canonical(const VsStrategy *st)
 
 char *vs_strategy_canonical(const VsStrategy *st)
 {
-    CLocale loc;
-    c_locale_enter(&loc);
+    VsCLocale loc;
+    vs_c_locale_enter(&loc);
     char *text = canonical(st);
-    c_locale_leave(&loc);
+    vs_c_locale_leave(&loc);
     return text;
 }
 

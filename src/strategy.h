@@ -7,8 +7,19 @@
 
 #include "recipes.h"
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Numbers are written with '.' whatever LC_NUMERIC the application chose, so
+ * that strategy text (and the metadata's "<1.5 seconds>") means the same
+ * everywhere: the thread switches to the C locale while it parses or prints,
+ * and back. */
+typedef struct VsCLocale {
+    locale_t c, old;
+} VsCLocale;
+void vs_c_locale_enter(VsCLocale *l);
+void vs_c_locale_leave(VsCLocale *l);
 
 /* No plan may hold more times than this: it refuses absurd requests (fps:1e6
  * on an hour) before they allocate gigabytes. */

@@ -101,7 +101,10 @@ VS_API const VsView *vs_sample_views(const VsSample *s);
 /// Shape of view v's tensor: [T, 3, H, W] (TCHW) or [T, H, W, 3] (THWC) into shape[4].
 VS_API int vs_sample_shape(const VsSample *s, size_t v, int64_t shape[4]);
 /// The sample's metadata as one JSON object text: source, stream info, strategy,
-/// plan note, seek mode, padded frames, the views as sized. NULL when out of memory.
+/// plan note, seek mode, padded frames, the views as sized, and "model": what the
+/// model's processor needs (frame indices, source fps, sample fps, Qwen's
+/// video_grid_thw / second_per_grid_ts / timestamps, Apollo's clip spans; README
+/// "Model inputs"). NULL when out of memory.
 VS_API const char *vs_sample_metadata_json(VsSample *s);
 
 /// The next frame of the sample (padding included: a padded frame repeats the last

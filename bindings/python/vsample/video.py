@@ -4,13 +4,14 @@ sample, which sizes the views, pads and reads every frame). Every handle is clos
 call returns, also when it raises."""
 import contextlib
 import ctypes
+import json
 import os
 
 import numpy as np
 
 from . import _views
 from ._inputs import open_source
-from ._lib import VS_ERR_INVALID_ARG, Error, check, lib
+from ._lib import VS_ERR_INVALID_ARG, VS_ERR_NOMEM, Error, check, lib
 from ._structs import VsPlanInput, VsPlanSettings, VsSampleSettings
 
 
@@ -138,14 +139,19 @@ def plan(path, strategy="fps:2", start=None, end=None, min_frames=None, max_fram
 
 def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="tchw", seek="exact",
          backend="cpu", *, start=None, end=None, min_frames=None, max_frames=None, seed=0, size=None,
-         resize=None, filter=None, mean=None, std=None, gpu=0, prefetch=None, segments=0, threads=0, pad=True):
+         resize=None, filter=None, mean=None, std=None, gpu=0, prefetch=None, segments=0, threads=0, pad=True,
+         return_metadata=False):
     """Frames of a video at a strategy's times, preprocessed for a vision encoder.
 
     Returns (pixels, pts, target): pixels an ndarray [T, 3, H, W] (layout "tchw") or
     [T, H, W, 3] ("thwc"); pts the float64 [T] presentation time of each frame
     returned, target the float64 [T] time asked for, seconds from the stream start.
     The same bytes as `vsample extract` writes for the same options (K/<view>,
-    K/pts, K/target); use plan() for clip ids.
+    K/pts, K/target); use plan() for clip ids. return_metadata=True returns
+    (pixels, pts, target, metadata): the sample's metadata dict, the JSON `extract`
+    stores with the tensors (vs_sample_metadata_json), whose "model" entry holds
+    what the model's processor needs (README "Model inputs": fps, frames_indices,
+    total_num_frames, sample_fps, video_grid_thw, second_per_grid_ts, timestamps, ...).
 
     preset: a preset name ("siglip-384", "clip-336", "internvideo2-224", "qwen2vl",
     "qwen2.5vl", "qwen3vl", "internvl-448", "apollo-siglip", "apollo-internvideo2",
@@ -173,9 +179,17 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     Raises vsample.Error with the library's message; the GIL is released while the
     library decodes, so several Python threads can load at once.
     """
-    h = lib()
     sb = _strategy_bytes(strategy)
     views = _views.build(preset, dtype, layout, size, resize, filter, mean, std)
+    st = _sample_settings(sb, start, end, min_frames, max_frames, seed, seek, backend, gpu, prefetch, segments,
+                          pad)
+    return _read_sample(path, sb, views, st, threads, return_metadata)
+
+
+def _sample_settings(sb, start, end, min_frames, max_frames, seed, seek="exact", backend="cpu", gpu=0,
+                     prefetch=None, segments=0, pad=True):
+    """load()'s arguments into a checked VsSampleSettings."""
+    h = lib()
     st = VsSampleSettings()
     h.vs_sample_default_settings(ctypes.byref(st))
     st.strategy = sb
@@ -195,8 +209,15 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
         rs.prefetch = prefetch if prefetch else -1
     st.pad = 1 if pad else 0
     check(h.vs_backend_available(rs.backend, rs.gpu))
+    return st
 
+
+def _read_sample(path, sb, views, st, threads=0, return_metadata=False):
+    """Every frame of the sample of views (VsView list, as _views.build made them) with
+    settings st: load()'s result."""
+    h = lib()
     nv = len(views)
+    meta = None
     with _source(path, strategy=sb, threads=threads) as src:
         sample = ctypes.c_void_p()
         check(h.vs_sample_open_source(ctypes.byref(sample), src, (type(views[0]) * nv)(*views), nv,
@@ -216,9 +237,12 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
             dbl = ctypes.POINTER(ctypes.c_double)
             # one call for every frame: the GIL is released while the library decodes
             check(h.vs_sample_read(sample, dst, pts.ctypes.data_as(dbl), target.ctypes.data_as(dbl), None))
+            if return_metadata:
+                text = h.vs_sample_metadata_json(sample)
+                if text is None:
+                    check(VS_ERR_NOMEM)
+                meta = json.loads(text.decode("utf-8"))
         finally:
             h.vs_sample_close(ctypes.byref(sample))
-    if nv == 1:
-        return arrays[0], pts, target
-    return dict(zip(names, arrays)), pts, target
-
+    pixels = arrays[0] if nv == 1 else dict(zip(names, arrays))
+    return (pixels, pts, target, meta) if return_metadata else (pixels, pts, target)
