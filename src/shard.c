@@ -32,9 +32,12 @@ struct VsShardWriter {
     VsShardFile *cur;   // holds finished samples only; may take more
     VsShardSample *smp; // in progress, or NULL
     VsShardIndex index;
+    int sync;           // fsync shards, index and directory (!no_fsync)
     int failed;         // first I/O or memory error: every later call returns it
     char *errmsg;       // the first error's message (owned)
 };
+
+_Static_assert(sizeof(VsShardSettings) == 72, "VsShardSettings changed size: take new fields from reserved");
 
 void vs_shard_default_settings(VsShardSettings *s)
 {
@@ -131,6 +134,8 @@ int vs_shard_writer_open(VsShardWriter **out, const char *dir, const VsShardSett
     }
     if (s->shard_size == 0)
         return vs_error(VS_ERR_INVALID_ARG, "%s: shard size must be > 0", dir);
+    if (s->index_format != VS_SHARD_INDEX_SAMPLES && s->index_format != VS_SHARD_INDEX_SHARDS)
+        return vs_error(VS_ERR_INVALID_ARG, "%s: unknown index format %d", dir, s->index_format);
     int rc = make_dirs(dir);
     if (rc)
         return rc;
@@ -146,6 +151,8 @@ int vs_shard_writer_open(VsShardWriter **out, const char *dir, const VsShardSett
     while (n > 1 && w->dir[n - 1] == '/') // "out/" names "out/shard-...", not "out//shard-..."
         w->dir[--n] = '\0';
     w->cap = s->shard_size;
+    w->sync = !s->no_fsync;
+    w->index.format = s->index_format;
     // Header room: cap / 4096 within [64 KiB, 1 MiB] to start with, grown
     // after headers that did not fit (finalize_file). It counts against the
     // cap, so it is at most an eighth of it; a header that outgrows it makes
@@ -209,7 +216,7 @@ static int place_sample(VsShardWriter *w, VsShardSample *s)
     while (!rc && first < frames) {
         VsShardFile *g;
         if ((rc = vs_shard_grow_parts(s)) ||
-            (rc = vs_shard_file_create(&g, w->dir, w->next_index, w->reserve_next)))
+            (rc = vs_shard_file_create(&g, w->dir, w->next_index, w->reserve_next, w->sync)))
             break;
         w->next_index++;
         int64_t n = fit_frames(w, s, g->reserve, 0, 0, first, frames - first);
@@ -296,17 +303,29 @@ int vs_shard_write_frame(VsShardWriter *w, int64_t frame, const void *const *dat
     return 0;
 }
 
-/* Finalize a complete shard, free it, and size the next reservation after
- * its header (a quarter more), within the bounds set at open. */
-static int finalize_file(VsShardWriter *w, VsShardFile **pf)
+/* Seal a complete shard (header, hash, fsync), record its size and hash, and
+ * size the next reservation after its header (a quarter more), within the
+ * bounds set at open. */
+static int seal_file(VsShardWriter *w, VsShardFile *f)
 {
     uint64_t hb;
-    int rc = vs_shard_file_finalize(*pf, &hb);
-    if (rc)
-        return rc;
-    vs_shard_file_remove(pf);
-    w->reserve_next = clamp_u64(round8(hb + hb / 4), w->reserve_min, w->reserve_max);
-    return 0;
+    int rc = vs_shard_file_seal(f, &hb);
+    if (!rc)
+        rc = vs_shard_index_file(&w->index, f->index, f->bytes, f->sha256);
+    if (!rc)
+        w->reserve_next = clamp_u64(round8(hb + hb / 4), w->reserve_min, w->reserve_max);
+    return rc;
+}
+
+/* Seal a complete shard, rename it into place and free it. */
+static int finalize_file(VsShardWriter *w, VsShardFile **pf)
+{
+    int rc = seal_file(w, *pf);
+    if (!rc)
+        rc = vs_shard_file_commit(*pf);
+    if (!rc)
+        vs_shard_file_remove(pf);
+    return rc;
 }
 
 int vs_shard_end_sample(VsShardWriter *w)
@@ -376,12 +395,14 @@ int vs_shard_writer_close(VsShardWriter **pw)
     vs_shard_abort_sample(w);
     int rc = w->failed ? reraise(w) : 0;
     VsShardIndexFile idx = { 0 };
+    if (!rc && w->cur) // sealed (hashed) first, so that the index can list it
+        rc = seal_file(w, w->cur);
     if (!rc) // before the last shard is renamed into place: out of memory leaves no shard without an index
         rc = vs_shard_index_prepare(&idx, &w->index, w->dir, w->next_index);
-    if (!rc && w->cur)
-        rc = finalize_file(w, &w->cur);
+    if (!rc && w->cur && !(rc = vs_shard_file_commit(w->cur)))
+        vs_shard_file_remove(&w->cur);
     if (!rc)
-        rc = vs_shard_index_commit(&idx);
+        rc = vs_shard_index_commit(&idx, w->dir, w->sync);
     vs_shard_index_file_free(&idx);
     if (rc)
         remove_temporaries(w);

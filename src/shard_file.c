@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,7 @@ int vs_write_all(int fd, const void *buf, size_t n, uint64_t off, const char *na
     return 0;
 }
 
-int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t reserve)
+int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t reserve, int sync)
 {
     VsShardFile *f = calloc(1, sizeof(*f));
     if (!f)
@@ -80,6 +81,8 @@ int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t
     f->index = index;
     f->fd = -1;
     f->reserve = reserve;
+    f->sync = sync;
+    f->dir = strdup(dir);
     if (asprintf(&f->path, "%s/shard-%05d.safetensors", dir, index) < 0)
         f->path = NULL;
     if (asprintf(&f->tmp_path, "%s/.shard-%05d.safetensors.tmp", dir, index) < 0)
@@ -88,7 +91,7 @@ int vs_shard_file_create(VsShardFile **out, const char *dir, int index, uint64_t
         f->copy_path = NULL;
     f->meta = json_object();
     f->tensors = json_object();
-    if (!f->path || !f->tmp_path || !f->copy_path || !f->meta || !f->tensors) {
+    if (!f->path || !f->tmp_path || !f->copy_path || !f->meta || !f->tensors || !f->dir) {
         vs_shard_file_remove(&f);
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", dir);
     }
@@ -234,7 +237,7 @@ fail:
     return rc;
 }
 
-int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
+int vs_shard_file_seal(VsShardFile *f, uint64_t *header_bytes)
 {
     char *h = NULL;
     uint64_t need = 8 + header_len(f->entries_len);
@@ -250,8 +253,25 @@ int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
         if (!rc && ftruncate(f->fd, (off_t)(f->reserve + f->data_used)) < 0)
             rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
     }
-    if (rc)
-        goto fail;
+    // Hashed by reading the finished file back (from the page cache, as a rule):
+    // frames arrive in any order, the header is written last and a rebuild
+    // copies the data in the kernel, so there is no single pass to hash on the way.
+    if (!rc)
+        rc = vs_sha256_fd(f->fd, total + f->data_used, f->sha256, f->path);
+    if (!rc && f->sync && fsync(f->fd) < 0)
+        rc = vs_error(VS_ERR_IO, "%s: fsync failed: %s", f->path, strerror(errno));
+    if (!rc) {
+        f->bytes = total + f->data_used;
+        *header_bytes = need;
+    }
+fail:
+    free(h);
+    return rc;
+}
+
+int vs_shard_file_commit(VsShardFile *f)
+{
+    int rc = 0;
     if (close(f->fd) < 0) {
         f->fd = -1;
         rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
@@ -264,10 +284,58 @@ int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
     }
     free(f->tmp_path);
     f->tmp_path = NULL; // finalized: nothing left to delete
-    *header_bytes = need;
+    if (f->sync)
+        rc = vs_fsync_dir(f->dir, f->path);
 fail:
-    free(h);
     return rc;
+}
+
+int vs_shard_file_finalize(VsShardFile *f, uint64_t *header_bytes)
+{
+    int rc = vs_shard_file_seal(f, header_bytes);
+    return rc ? rc : vs_shard_file_commit(f);
+}
+
+int vs_fsync_dir(const char *dir, const char *name)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return vs_error(VS_ERR_IO, "%s: cannot open its directory to fsync it: %s", name, strerror(errno));
+    int rc = 0;
+    if (fsync(fd) < 0 && errno != EINVAL) // EINVAL: a file system that cannot sync directories
+        rc = vs_error(VS_ERR_IO, "%s: fsync of its directory failed: %s", name, strerror(errno));
+    close(fd);
+    return rc;
+}
+
+int vs_sha256_fd(int fd, uint64_t size, char hex[65], const char *name)
+{
+    enum { CHUNK = 1 << 20 };
+    uint8_t *buf = malloc(CHUNK), digest[SHA256_DIGEST_SIZE];
+    if (!buf)
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", name);
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    uint64_t off = 0;
+    int rc = 0;
+    while (off < size) {
+        ssize_t k = pread(fd, buf, size - off < CHUNK ? (size_t)(size - off) : CHUNK, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            rc = vs_error(VS_ERR_IO, "%s: read failed: %s", name, k < 0 ? strerror(errno) : "file shorter than expected");
+            break;
+        }
+        sha256_update(&ctx, (size_t)k, buf);
+        off += (uint64_t)k;
+    }
+    free(buf);
+    if (rc)
+        return rc;
+    sha256_digest(&ctx, sizeof(digest), digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return 0;
 }
 
 void vs_shard_file_remove(VsShardFile **pf)
@@ -282,6 +350,7 @@ void vs_shard_file_remove(VsShardFile **pf)
     free(f->path);
     free(f->tmp_path);
     free(f->copy_path);
+    free(f->dir);
     json_decref(f->meta);
     json_decref(f->tensors);
     free(f);

@@ -71,26 +71,102 @@ int vs_shard_index_add(VsShardIndex *x, VsShardSample *s)
     c->nparts = s->nparts;
     c->frames = s->frames;
     c->key = s->key;
-    c->meta = s->meta;
+    c->meta = x->format == VS_SHARD_INDEX_SHARDS ? NULL : s->meta;
     if (keyset_add(x, x->ndone)) {
         free(c->parts);
         return vs_error(VS_ERR_NOMEM, "shards: out of memory");
     }
+    if (!c->meta)
+        json_decref(s->meta);
     s->key = NULL;
     s->meta = NULL;
     x->ndone++;
     return 0;
 }
 
-/* index.json: {"format", "version", "shards": [names], "samples": {KEY:
- * {"frames", "parts": [{"shard", "start", "end"}], "metadata"}}}. */
+int vs_shard_index_file(VsShardIndex *x, int shard, uint64_t bytes, const char *sha256)
+{
+    if ((size_t)shard >= x->files_cap) {
+        size_t cap = x->files_cap ? 2 * x->files_cap : 16;
+        while (cap <= (size_t)shard)
+            cap *= 2;
+        VsShardFileInfo *f = realloc(x->files, cap * sizeof(*f));
+        if (!f)
+            return vs_error(VS_ERR_NOMEM, "shards: out of memory");
+        memset(f + x->files_cap, 0, (cap - x->files_cap) * sizeof(*f));
+        x->files = f;
+        x->files_cap = cap;
+    }
+    x->files[shard].bytes = bytes;
+    memcpy(x->files[shard].sha256, sha256, sizeof(x->files[shard].sha256));
+    return 0;
+}
+
+static json_t *file_info(const VsShardIndex *x, int shard)
+{
+    const VsShardFileInfo *f = (size_t)shard < x->files_cap ? &x->files[shard] : NULL;
+    if (!f || !f->sha256[0])
+        return NULL; // never sealed: a bug
+    return json_pack("{s:I, s:s}", "bytes", (json_int_t)f->bytes, "sha256", f->sha256);
+}
+
+/* The compact index (VS_SHARD_INDEX_SHARDS): {"format": "vsample-pack",
+ * "version", "samples", "frames", "shards": [{"name", "bytes", "sha256",
+ * "keys", "frames"}]}. Samples were committed in file order, their parts in
+ * shard order, so appending as they come keeps each shard's keys in file order. */
+static char *pack_text(const VsShardIndex *x, int nshards)
+{
+    char name[64];
+    json_t *shards = json_array(), *index = NULL;
+    json_int_t frames = 0;
+    char *text = NULL;
+    for (int i = 0; shards && i < nshards; i++) {
+        snprintf(name, sizeof(name), "shard-%05d.safetensors", i);
+        json_t *info = json_pack("{s:s}", "name", name), *f = file_info(x, i);
+        if (!info || !f || json_object_update(info, f) < 0 ||
+            json_object_set_new(info, "keys", json_array()) < 0 ||
+            json_object_set_new(info, "frames", json_array()) < 0 || json_array_append(shards, info) < 0) {
+            json_decref(info);
+            json_decref(f);
+            goto end;
+        }
+        json_decref(info);
+        json_decref(f);
+    }
+    for (size_t i = 0; shards && i < x->ndone; i++) {
+        const VsShardCommitted *c = &x->done[i];
+        frames += c->frames;
+        for (size_t j = 0; j < c->nparts; j++) {
+            json_t *sh = json_array_get(shards, (size_t)c->parts[j].shard);
+            if (json_array_append_new(json_object_get(sh, "keys"), json_string(c->key)) < 0 ||
+                json_array_append_new(json_object_get(sh, "frames"),
+                                      json_integer(c->parts[j].end - c->parts[j].start)) < 0)
+                goto end;
+        }
+    }
+    index = shards ? json_pack("{s:s, s:i, s:I, s:I, s:O}", "format", "vsample-pack", "version", 1, "samples",
+                               (json_int_t)x->ndone, "frames", frames, "shards", shards)
+                   : NULL;
+    text = index ? json_dumps(index, JSON_COMPACT) : NULL; // compact: ~40 bytes a sample
+end:
+    json_decref(shards);
+    json_decref(index);
+    return text;
+}
+
+/* index.json: {"format", "version", "shards": [names], "files": {name:
+ * {"bytes", "sha256"}}, "samples": {KEY: {"frames", "parts": [{"shard",
+ * "start", "end"}], "metadata"}}}. */
 static char *index_text(const VsShardIndex *x, int nshards)
 {
     char name[64];
-    json_t *shards = json_array(), *samples = json_object();
-    for (int i = 0; shards && i < nshards; i++) {
+    if (x->format == VS_SHARD_INDEX_SHARDS)
+        return pack_text(x, nshards);
+    json_t *shards = json_array(), *samples = json_object(), *files = json_object();
+    for (int i = 0; shards && files && i < nshards; i++) {
         snprintf(name, sizeof(name), "shard-%05d.safetensors", i);
-        if (json_array_append_new(shards, json_string(name)) < 0)
+        if (json_array_append_new(shards, json_string(name)) < 0 ||
+            json_object_set_new(files, name, file_info(x, i)) < 0)
             goto fail;
     }
     for (size_t i = 0; samples && i < x->ndone; i++) {
@@ -109,14 +185,15 @@ static char *index_text(const VsShardIndex *x, int nshards)
                                                            "parts", parts, "metadata", c->meta)) < 0)
             goto fail;
     }
-    json_t *index = json_pack("{s:s, s:i, s:o, s:o}", "format", "vsample-shards", "version", 1, "shards", shards,
-                              "samples", samples);
+    json_t *index = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", "vsample-shards", "version", 1, "shards",
+                              shards, "files", files, "samples", samples);
     char *text = index ? json_dumps(index, JSON_INDENT(1)) : NULL;
     json_decref(index);
     return text;
 fail:
     json_decref(shards);
     json_decref(samples);
+    json_decref(files);
     return NULL;
 }
 
@@ -149,7 +226,7 @@ void vs_shard_index_file_free(VsShardIndexFile *f)
     memset(f, 0, sizeof(*f));
 }
 
-int vs_shard_index_commit(VsShardIndexFile *f)
+int vs_shard_index_commit(VsShardIndexFile *f, const char *dir, int sync)
 {
     int rc = 0;
     int fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -160,12 +237,16 @@ int vs_shard_index_commit(VsShardIndexFile *f)
     rc = vs_write_all(fd, f->text, strlen(f->text), 0, f->path);
     if (!rc)
         rc = vs_write_all(fd, "\n", 1, strlen(f->text), f->path);
+    if (!rc && sync && fsync(fd) < 0)
+        rc = vs_error(VS_ERR_IO, "%s: fsync failed: %s", f->path, strerror(errno));
     if (close(fd) < 0 && !rc)
         rc = vs_error(VS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
     if (!rc && rename(f->tmp, f->path) < 0)
         rc = vs_error(VS_ERR_IO, "%s: cannot rename into place: %s", f->path, strerror(errno));
     if (rc)
         unlink(f->tmp);
+    else if (sync)
+        rc = vs_fsync_dir(dir, f->path);
 end:
     vs_shard_index_file_free(f);
     return rc;
@@ -180,5 +261,6 @@ void vs_shard_index_free(VsShardIndex *x)
     }
     free(x->done);
     free(x->keyset);
+    free(x->files);
     memset(x, 0, sizeof(*x));
 }

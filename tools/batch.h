@@ -90,8 +90,11 @@ char *fs_join3(const char *a, const char *b, const char *c);
 int fs_remove_tree(const char *path);
 int fs_mkdir(const char *path); /* 0 also when it exists as a directory */
 char *fs_read(const char *path, size_t *len);
-/* Write dir/name through dir/.name.UNIQ.tmp and a rename. */
-int fs_write_atomic(const char *dir, const char *name, const char *data, size_t len);
+/* Write dir/name through dir/.name.UNIQ.tmp and a rename; sync: fsync the
+ * file before the rename and dir after it. */
+int fs_write_atomic(const char *dir, const char *name, const char *data, size_t len, int sync);
+/* fsync a directory (after a rename into it). */
+int fs_fsync_dir(const char *dir);
 /* 16 hex digits that no other process or call gets: pid, time, a counter. */
 void fs_unique(char out[17]);
 /* The test hook: stall here when VSAMPLE_BATCH_STALL names this point. */

@@ -114,14 +114,14 @@ static void read_errors(const char *path, Entries *es)
         fclose(f);
 }
 
-static int write_file(const char *dir, const char *name, char *text)
+static int write_file(const char *dir, const char *name, char *text, int sync)
 {
     int rc = 0;
     if (!text) {
         fprintf(stderr, "vsample: %s/%s: out of memory\n", dir, name);
         return EXIT_INTERNAL;
     }
-    if (fs_write_atomic(dir, name, text, strlen(text)) < 0) {
+    if (fs_write_atomic(dir, name, text, strlen(text), sync) < 0) {
         fprintf(stderr, "vsample: %s/%s: cannot write: %s\n", dir, name, strerror(errno));
         rc = EXIT_OUTPUT;
     }
@@ -238,7 +238,7 @@ void catalog_previous_timeouts(Batch *b)
 
 /* Merge index-J-of-K.json and errors-J-of-K.jsonl of every J into index.json
  * and errors.jsonl, when all K partitions have written theirs. */
-static int merge_partitions(const char *dir, int nparts)
+static int merge_partitions(const char *dir, int nparts, int sync)
 {
     Entries idx = {0}, err = {0};
     int code = EXIT_OK;
@@ -267,9 +267,9 @@ static int merge_partitions(const char *dir, int nparts)
     if (!code && (idx.oom || err.oom))
         code = EXIT_INTERNAL;
     if (!code)
-        code = write_file(dir, "index.json", index_text(&idx));
+        code = write_file(dir, "index.json", index_text(&idx), sync);
     if (!code)
-        code = write_file(dir, "errors.jsonl", errors_text(&err));
+        code = write_file(dir, "errors.jsonl", errors_text(&err), sync);
     entries_free(&idx);
     entries_free(&err);
     return code;
@@ -295,12 +295,13 @@ int catalog_update(const Batch *b)
     }
     if (idx.oom || err.oom)
         code = EXIT_INTERNAL;
+    int sync = !b->x.shard.no_fsync;
     if (!code)
-        code = write_file(b->dir, ename, errors_text(&err));
+        code = write_file(b->dir, ename, errors_text(&err), sync);
     if (!code)
-        code = write_file(b->dir, iname, index_text(&idx));
+        code = write_file(b->dir, iname, index_text(&idx), sync);
     if (!code && b->nparts > 1)
-        code = merge_partitions(b->dir, b->nparts);
+        code = merge_partitions(b->dir, b->nparts, sync);
     if (code == EXIT_INTERNAL)
         fprintf(stderr, "vsample: %s: out of memory while writing the catalogue\n", b->dir);
     entries_free(&idx);
@@ -373,9 +374,9 @@ int catalog_merge_dir(const char *dir)
     }
     int code = idx.oom || err.oom || kept.oom ? EXIT_INTERNAL : EXIT_OK;
     if (!code)
-        code = write_file(dir, "errors.jsonl", errors_text(&kept));
+        code = write_file(dir, "errors.jsonl", errors_text(&kept), 1);
     if (!code)
-        code = write_file(dir, "index.json", index_text(&idx));
+        code = write_file(dir, "index.json", index_text(&idx), 1);
     if (code == EXIT_INTERNAL)
         fprintf(stderr, "vsample: %s: out of memory while writing the catalogue\n", dir);
     entries_free(&idx);

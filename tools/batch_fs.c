@@ -112,7 +112,19 @@ char *fs_read(const char *path, size_t *len)
     return buf;
 }
 
-int fs_write_atomic(const char *dir, const char *name, const char *data, size_t len)
+int fs_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd) < 0 && errno != EINVAL ? -1 : 0; /* EINVAL: cannot sync directories */
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+int fs_write_atomic(const char *dir, const char *name, const char *data, size_t len, int sync)
 {
     char uniq[17], *tmp = NULL, *path = fs_join(dir, name);
     fs_unique(uniq);
@@ -133,15 +145,19 @@ int fs_write_atomic(const char *dir, const char *name, const char *data, size_t 
             off += (size_t)k;
         }
         int e = off == len ? 0 : errno ? errno : EIO;
+        if (!e && sync && fsync(fd) < 0)
+            e = errno;
         if (close(fd) < 0 && !e)
             e = errno;
         if (!e) {
             batch_stall(name);
             rc = rename(tmp, path);
             e = rc < 0 ? errno : 0;
+            if (!rc && sync && fs_fsync_dir(dir) < 0)
+                rc = -1, e = errno; /* renamed, but not known to last: reported */
         }
-        if (rc < 0)
-            unlink(tmp);
+        if (rc < 0 && e != 0)
+            unlink(tmp); /* (after a failed directory fsync, a no-op) */
         errno = e;
     }
     free(tmp);

@@ -29,6 +29,7 @@ void entry_free(Entry *e)
     free(e->key);
     json_decref(e->value);
     json_decref(e->error);
+    json_decref(e->files);
     memset(e, 0, sizeof(*e));
 }
 
@@ -50,8 +51,10 @@ void entries_sort(Entries *es)
     cli_sort(es->v, es->n, sizeof(*es->v), entry_cmp);
 }
 
-/* One sample's value checked, with prefix (or NULL) put before its shard names. */
-static const char *check_sample(json_t *value, const char *prefix)
+/* One sample's value checked, with prefix (or NULL) put before its shard
+ * names; *out gets the entries of files (the index's "files", or NULL) for
+ * its shards, under their new names. */
+static const char *check_sample(json_t *value, const char *prefix, json_t *files, json_t **out)
 {
     json_t *parts = json_object_get(value, "parts"), *part;
     size_t i;
@@ -62,12 +65,17 @@ static const char *check_sample(json_t *value, const char *prefix)
         const char *shard = json_string_value(json_object_get(part, "shard"));
         if (!shard)
             return "a part has no \"shard\" name";
-        if (!prefix)
-            continue;
+        json_t *info = json_object_get(files, shard);
+        if (info && !json_is_object(info))
+            return "a \"files\" entry is not an object";
         char *path = NULL;
-        if (asprintf(&path, "%s%s", prefix, shard) < 0)
+        if (asprintf(&path, "%s%s", prefix ? prefix : "", shard) < 0)
             return "out of memory";
-        int rc = json_object_set_new(part, "shard", json_string(path));
+        int rc = prefix ? json_object_set_new(part, "shard", json_string(path)) : 0;
+        if (!rc && info && !*out && !(*out = json_object()))
+            rc = -1;
+        if (!rc && info)
+            rc = json_object_set(*out, path, info);
         free(path);
         if (rc < 0)
             return "out of memory";
@@ -95,16 +103,23 @@ const char *index_parse(json_t *index, const json_error_t *err, const char *pref
         why = "not a vsample index";
     else if (want_key && (json_object_size(samples) != 1 || !json_object_get(samples, want_key)))
         why = json_object_size(samples) == 1 ? "holds another key" : "does not hold exactly its sample";
+    json_t *files = json_object_get(index, "files");
+    if (!why && files && !json_is_object(files))
+        why = "\"files\" is not an object";
     json_object_foreach(samples, key, value) {
         if (why)
             break;
-        Entry *e = (why = check_sample(value, prefix)) ? NULL : entries_push(out);
+        json_t *own = NULL;
+        Entry *e = (why = check_sample(value, prefix, files, &own)) ? NULL : entries_push(out);
         if (!why && !e)
             why = "out of memory";
-        if (why)
+        if (why) {
+            json_decref(own);
             break;
+        }
         e->key = strdup(key);
         e->value = json_incref(value);
+        e->files = own;
         if (!e->key)
             why = "out of memory";
     }
@@ -117,17 +132,18 @@ const char *index_parse(json_t *index, const json_error_t *err, const char *pref
 char *index_text(Entries *es)
 {
     entries_sort(es);
-    json_t *shards = json_array(), *samples = json_object();
-    int ok = shards && samples;
+    json_t *shards = json_array(), *samples = json_object(), *files = json_object();
+    int ok = shards && samples && files;
     for (size_t i = 0; ok && i < es->n; i++) {
         json_t *part;
         size_t j;
         json_array_foreach(json_object_get(es->v[i].value, "parts"), j, part)
             ok = ok && !json_array_append(shards, json_object_get(part, "shard"));
         ok = ok && !json_object_set(samples, es->v[i].key, es->v[i].value);
+        ok = ok && (!es->v[i].files || !json_object_update(files, es->v[i].files));
     }
-    json_t *index = ok ? json_pack("{s:s, s:i, s:O, s:O}", "format", "vsample-shards", "version", 1, "shards",
-                                   shards, "samples", samples)
+    json_t *index = ok ? json_pack("{s:s, s:i, s:O, s:O, s:O}", "format", "vsample-shards", "version", 1, "shards",
+                                   shards, "files", files, "samples", samples)
                        : NULL;
     char *text = index ? json_dumps(index, JSON_INDENT(1)) : NULL;
     char *out = NULL;
@@ -137,6 +153,7 @@ char *index_text(Entries *es)
     json_decref(index);
     json_decref(shards);
     json_decref(samples);
+    json_decref(files);
     return out;
 }
 

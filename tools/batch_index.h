@@ -12,6 +12,7 @@ typedef struct Entry {
     char *key;
     json_t *value; /* {"frames": ..., "parts": [...], "metadata": {...}}, shard paths from DIR */
     json_t *error; /* an errors.jsonl line: {"key", "path", "error", "exit_code"[, "cause"]} */
+    json_t *files; /* {shard path from DIR: {"bytes", "sha256"}} of its parts' shards, or NULL */
 } Entry;
 
 typedef struct Entries {

@@ -62,6 +62,15 @@ static int work_one(Batch *b, const PlanOptions *base, const BatchEntry *e, cons
              * running this partition too; the same bytes, theirs are kept) */
             fprintf(stderr, "vsample: %s: cannot commit the sample: %s\n", dest, strerror(errno));
             code = EXIT_OUTPUT;
+        } else if (!x->shard.no_fsync) {
+            /* the commit lasts once DIR/samples is synced (the sample's files were) */
+            char *samples = fs_join(b->dir, "samples");
+            if (!samples || fs_fsync_dir(samples) < 0) {
+                fprintf(stderr, "vsample: %s: cannot commit the sample: fsync of %s/samples: %s\n", dest,
+                        b->dir, samples ? strerror(errno) : "out of memory");
+                code = EXIT_OUTPUT;
+            }
+            free(samples);
         }
         free(dest);
     }

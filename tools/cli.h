@@ -24,6 +24,7 @@ enum {
     EXIT_USAGE = 2,    /* bad command line or option value */
     EXIT_INPUT = 3,    /* an input could not be read as a video */
     EXIT_OUTPUT = 4,   /* an output could not be written */
+    EXIT_CORRUPT = 5,  /* verify, pack: a shard or index is missing, truncated or corrupt */
     EXIT_INTERRUPTED = 130,
 };
 
@@ -33,6 +34,8 @@ int cmd_extract(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 int cmd_ablate(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 
 /* Print "vsample: <message>" on one line and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

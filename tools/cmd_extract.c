@@ -215,6 +215,8 @@ int extract_option(Extract *x, int argc, char **argv, int *pi)
         if (!(t >= 0 && t <= 1e7))
             return usage_error("--video-timeout: %s is not between 0 (no limit) and 10000000 seconds", argv[i]);
         x->video_timeout = t;
+    } else if (!strcmp(a, "--no-fsync")) {
+        x->shard.no_fsync = 1; /* scratch runs: renamed files may lack their data after a crash */
     } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
         x->quiet = 1;
     } else {

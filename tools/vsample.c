@@ -21,6 +21,11 @@ static const char usage[] =
     "                                     key, start, end, strategy) into DIR, in parallel,\n"
     "                                     resumable; partitions for many machines\n"
     "  batch --merge-index DIR            rebuild DIR/index.json and errors.jsonl from DIR\n"
+    "  pack SRC... -o DIR [--shard-size BYTES] [--no-fsync] [--quiet]\n"
+    "                                     the samples of extract/batch outputs into large\n"
+    "                                     shards for streaming (docs/SCALE.md)\n"
+    "  verify DIR [--quiet]               re-read every shard of an extract, batch or pack\n"
+    "                                     output: size, SHA-256, safetensors structure\n"
     "\n"
     "plan options:\n"
     "  -s, --strategy S    fps:F[,jitter] | uniform:N[,jitter] | clips:C,F,FPS | keyframes |\n"
@@ -56,6 +61,7 @@ static const char usage[] =
     "  --video-timeout S   stop a video that takes longer than S seconds (opening\n"
     "                      included): one error line, exit 3, the next video goes on\n"
     "                      (default 0: no limit)\n"
+    "  --no-fsync          no fsync before renames (scratch runs; also batch, pack)\n"
     "  -q, --quiet         no progress or summary on stderr\n"
     "\n"
     "preview options (and the plan options; default strategy uniform:16):\n"
@@ -88,7 +94,7 @@ static const char usage[] =
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 bad command line, 3 an input could not be read\n"
     "as a video (the others are still written), 4 the output could not be written,\n"
-    "130 interrupted.\n";
+    "5 a shard or index is missing, truncated or corrupt (verify, pack), 130 interrupted.\n";
 
 int main(int argc, char **argv)
 {
@@ -118,5 +124,9 @@ int main(int argc, char **argv)
         return cmd_ablate(argc - 1, argv + 1);
     if (!strcmp(cmd, "batch"))
         return cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(cmd, "verify"))
+        return cmd_verify(argc - 1, argv + 1);
+    if (!strcmp(cmd, "pack"))
+        return cmd_pack(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -17,7 +17,10 @@
  *
  * Shards are written under a temporary name (".shard-00000.safetensors.tmp")
  * and renamed when complete; a sample that is aborted is rolled back, so no
- * file holds a partial sample.
+ * file holds a partial sample. Durability (unless no_fsync): each shard and
+ * index.json is fsynced before its rename and the directory after it, so a
+ * name in DIR that survives a power loss has all its bytes. index.json
+ * records each shard's size and SHA-256 ("files").
  */
 #ifndef VSAMPLE_SHARD_H
 #define VSAMPLE_SHARD_H
@@ -31,8 +34,26 @@ extern "C" {
 typedef struct VsShardSettings {
     uint64_t shard_size; ///< cap on a shard's size in bytes (default 1 GiB); a
                          ///< single frame larger than the cap gets a shard of its own
-    uint8_t reserved[64];
+    int no_fsync;        ///< 1: no fsync of shards, index or directory (scratch runs: a crash
+                         ///< or power loss may then leave named files without their data)
+                         ///< (default 0: fsync before each rename, the directory after)
+    int index_format;    ///< enum VsShardIndexFormat (default VS_SHARD_INDEX_SAMPLES)
+    uint8_t reserved[56];
 } VsShardSettings;
+
+/// What index.json holds.
+enum VsShardIndexFormat {
+    /// {"format": "vsample-shards", "version": 1, "shards": [names], "files": {name:
+    /// {"bytes", "sha256"}}, "samples": {KEY: {"frames", "parts": [{"shard", "start",
+    /// "end"}], "metadata"}}}: every sample's parts and metadata (extract, batch).
+    VS_SHARD_INDEX_SAMPLES = 0,
+    /// {"format": "vsample-pack", "version": 1, "samples": N, "frames": F, "shards":
+    /// [{"name", "bytes", "sha256", "keys": [...], "frames": [...]}]}: per shard the keys
+    /// of the samples with frames in it (file order) and each one's frame count there;
+    /// the metadata stays in the shards' __metadata__ only. Compact at millions of
+    /// samples, and the writer keeps no metadata once a sample is committed (pack).
+    VS_SHARD_INDEX_SHARDS = 1,
+};
 
 /// One frame-shaped tensor of a sample: shape [T, dims...] with dims of one frame.
 typedef struct VsShardTensor {
@@ -75,6 +96,15 @@ VS_API int vs_shard_writer_close(VsShardWriter **w);
 
 /// Give up: remove every temporary file, keep shards already finalized.
 VS_API void vs_shard_writer_discard(VsShardWriter **w);
+
+/// Check one safetensors file as a reader would find it: its size (when size >= 0),
+/// its SHA-256 (when sha256_hex is not NULL: 64 hex digits) and its structure (a
+/// header that is a JSON object within the file; per tensor a known dtype, a shape
+/// whose element count times the dtype's size is its byte range; ranges contiguous
+/// from 0 to the file's end). The whole file is read. Returns 0, VS_ERR_NOT_FOUND
+/// (no such file), VS_ERR_IO (unreadable) or VS_ERR_INVALID_DATA; vs_last_error()
+/// names the file and the first cause found. Thread-safety: Safe.
+VS_API int vs_shard_verify(const char *path, int64_t size, const char *sha256_hex);
 
 #ifdef __cplusplus
 }

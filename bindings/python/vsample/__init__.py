@@ -7,6 +7,8 @@ extension).
     pixels, pts, target = vsample.load("clip.mp4", "fps:2", preset="siglip-384")
     for sample in vsample.open_shards("out"):   # what `vsample extract -o out` wrote
         sample["siglip-384"], sample["pts"]
+    for sample in vsample.ShardStream("packed", shuffle_buffer=256):  # `vsample pack` output,
+        sample["key"], sample["siglip-384"]                           # split by rank and worker
 
 libvsample is found through the VSAMPLE_LIBRARY environment variable (a path to
 libvsample.so) when set, else the in-tree build (build/src/libvsample.so, when run from
@@ -23,6 +25,7 @@ from ._lib import (ERROR_NAMES, VS_ERR_INTERNAL, VS_ERR_INVALID_ARG, VS_ERR_INVA
                    lib as _library, library_path)
 from ._views import preset_names as presets
 from .shards import Sample, Shards, bf16_to_float32, open_shards
+from .stream import ShardStream
 from .video import info, load, plan
 
 
@@ -40,7 +43,7 @@ def backend_available(backend="vulkan", gpu=0):
 
 
 __all__ = [
-    "info", "plan", "load", "open_shards", "Shards", "Sample", "bf16_to_float32", "presets",
+    "info", "plan", "load", "open_shards", "Shards", "Sample", "ShardStream", "bf16_to_float32", "presets",
     "version", "backend_available", "library_path", "Error", "ERROR_NAMES", "VS_OK",
     "VS_ERR_INVALID_ARG", "VS_ERR_NOMEM", "VS_ERR_NOT_FOUND", "VS_ERR_IO", "VS_ERR_INVALID_DATA",
     "VS_ERR_NO_VIDEO", "VS_ERR_UNSUPPORTED", "VS_ERR_INTERNAL",
