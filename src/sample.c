@@ -47,6 +47,9 @@ static int sample_start(VsSample *s, const VsView *views, size_t nviews, const V
     int ret;
     s->reader_settings = set->reader;
     s->pad = set->pad;
+    /* the one decode before the plan, shared by every sample over this source */
+    if (vs_strategy_needs_analysis(strategy_of(set)) && (ret = vs_source_analyze(s->src)) < 0)
+        return ret;
     if ((ret = vs_source_plan_input(s->src, &in)) < 0 ||
         (ret = vs_plan_create(&s->plan, &in, strategy_of(set), &set->plan)) < 0)
         return ret;

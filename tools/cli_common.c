@@ -193,7 +193,8 @@ int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan
     int ret = vs_source_open(src, path, &ss);
     if (ret < 0)
         return ret;
-    if ((ret = vs_source_plan_input(*src, &in)) < 0 ||
+    if ((vs_strategy_needs_analysis(o->strategy) && (ret = vs_source_analyze(*src)) < 0) ||
+        (ret = vs_source_plan_input(*src, &in)) < 0 ||
         (ret = vs_plan_create(plan, &in, o->strategy, &o->settings)) < 0)
         vs_source_close(src);
     return ret;

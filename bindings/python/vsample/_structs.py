@@ -80,7 +80,10 @@ class VsPlanInput(Structure):
         ("frame_times", POINTER(c_double)),
         ("n_frame_times", c_size_t),
         ("packet_end", c_double),
-        ("reserved", c_uint8 * 40),
+        ("analysis_times", POINTER(c_double)),
+        ("analysis_scores", POINTER(c_double)),
+        ("n_analysis", c_size_t),
+        ("reserved", c_uint8 * 16),
     ]
 
 
@@ -182,6 +185,8 @@ PROTOTYPES = {
     "vs_source_plan_input": (c_int, [c_void_p, POINTER(VsPlanInput)]),
     "vs_plan_create": (c_int, [_handle, POINTER(VsPlanInput), c_char_p, POINTER(VsPlanSettings)]),
     "vs_strategy_needs_scan": (c_int, [c_char_p]),
+    "vs_strategy_needs_analysis": (c_int, [c_char_p]),
+    "vs_source_analyze": (c_int, [c_void_p]),
     "vs_plan_free": (None, [_handle]),
     "vs_plan_count": (c_size_t, [c_void_p]),
     "vs_plan_times": (POINTER(c_double), [c_void_p]),
