@@ -134,8 +134,11 @@ static int parse_options(VsStrategy *st, const char *rest, const char *shown)
             return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': dedup=T needs 0 < T <= 1 (got '%.*s')", shown,
                             (int)tok.len, tok.p);
         }
-        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': unknown or repeated option '%.*s' "
-                        "(expected jitter, dedup or dedup=T)", shown, (int)tok.len, tok.p);
+        if (token_is(&tok, "jitter") || (tok.len >= 5 && !memcmp(tok.p, "dedup", 5)))
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': option '%.*s' given twice", shown, (int)tok.len,
+                            tok.p);
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': unknown option '%.*s' (expected jitter, dedup or "
+                        "dedup=T)", shown, (int)tok.len, tok.p);
     }
     return 0;
 }

@@ -46,7 +46,7 @@ static void test_syntax(void)
 
     refused(10.0, "fps:2,foo", "unknown option 'foo'");
     refused(10.0, "fps:2,", "unknown option ''");
-    refused(10.0, "fps:2,jitter,jitter", "nothing may follow");
+    refused(10.0, "fps:2,jitter,jitter", "given twice");
     refused(10.0, "uniform:4,Jitter", "unknown option 'Jitter'");
 
     static const char *const bad_n[] = { "uniform:", "uniform:0", "uniform:-3", "uniform:2.5", "uniform:1e3",
