@@ -738,3 +738,27 @@ const VsPlanDrop *vs_plan_dropped(const VsPlan *plan, size_t *n)
         *n = plan ? plan->n_dropped : 0;
     return plan ? plan->dropped : NULL;
 }
+
+int vs_plan_thin(VsPlan *p, size_t keep, const char *why)
+{
+    if (!keep || keep >= p->n)
+        return 0;
+    for (size_t j = 0; j < keep; j++) {
+        size_t i = (size_t)(((double)j + 0.5) * (double)p->n / (double)keep);
+        p->times[j] = p->times[i];
+        if (p->clips)
+            p->clips[j] = p->clips[i];
+        if (p->indices)
+            p->indices[j] = p->indices[i];
+    }
+    size_t len = strlen(p->note);
+    snprintf(p->note + len, sizeof(p->note) - len, "%s%s: %zu of %zu times kept, spread evenly", len ? "; " : "", why,
+             keep, p->n);
+    p->n = keep;
+    for (size_t k = 0, i = 0; k < p->n_scenes; k++) {
+        p->scenes[k].frames = 0;
+        for (; i < p->n && p->times[i] < p->scenes[k].end; i++)
+            p->scenes[k].frames++;
+    }
+    return 0;
+}

@@ -40,6 +40,13 @@ typedef struct VsStrategy {
     int64_t max_frames;  /* scenes: at most M frames (0: no cap) */
 } VsStrategy;
 
+struct VsPlan;
+/* Keep `keep` (< the count) of the plan's times, spread evenly over them (time
+ * j of the kept is time floor((j + 0.5) * n / keep)), with their clips and
+ * indices; `why` goes into the note. Made for the sample's token budget,
+ * before the plan is shared. 0 or VS_ERR_NOMEM. */
+int vs_plan_thin(struct VsPlan *plan, size_t keep, const char *why);
+
 /* 1 when the strategy plans from the analysis pass (VsPlanInput.analysis_*). */
 int vs_strategy_content_aware(const VsStrategy *st);
 

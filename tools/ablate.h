@@ -82,11 +82,7 @@ typedef struct Thumbs {
 
 /* ablate_figures.c */
 void figures_compute(Figures *f, const double *pts, size_t n, double duration, double span);
-/* Tokens per frame of a preset (the README's table); 0 when unknown. */
-int64_t preset_tokens_per_frame(const char *preset);
-/* Tokens of `frames` frames of a view (resolved): per-frame patches of the
- * preset's encoder, or Qwen2-VL's merged tokens for a smart view. */
-uint64_t view_tokens(const VsView *v, size_t frames);
+/* 1 when vs_view_tokens() knows the view's tokens (a smart view: once resolved). */
 int view_tokens_known(const VsView *v);
 
 /* ablate_output.c: every file goes to a hidden staging directory inside DIR

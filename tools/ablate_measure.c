@@ -77,6 +77,7 @@ static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, s
     vs_sample_default_settings(&set);
     set.strategy = o->strategies[k];
     set.plan = o->plan.settings;
+    set.max_tokens = o->plan.max_tokens;
     set.reader = o->reader;
     if ((ret = vs_sample_open_source(&sample, src, o->views, o->nviews, &set)) < 0)
         goto fail;
@@ -97,7 +98,7 @@ static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, s
             goto fail;
         }
         frame_bytes += vs_view_frame_bytes(&views[i]);
-        tokens += view_tokens(&views[i], n);
+        tokens += (uint64_t)vs_view_tokens(&views[i], n);
     }
     while ((ret = vs_sample_next(sample, bufs, &fi)) == 1) {
         if (fi.index < n) { /* the padding repeats the last planned frame */

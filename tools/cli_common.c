@@ -110,6 +110,10 @@ int plan_option(PlanOptions *o, int argc, char **argv, int *i)
         if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 1, 10000000, &n) < 0)
             return -1;
         *(opt[3] == 'i' ? &o->settings.min_frames : &o->settings.max_frames) = n;
+    } else if (!strcmp(opt, "--max-tokens")) {
+        if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 1, INT32_MAX, &n) < 0)
+            return -1;
+        o->max_tokens = n;
     } else if (!strcmp(opt, "--seed")) {
         if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 0, INT64_MAX, &n) < 0)
             return -1;

@@ -26,6 +26,8 @@ int cmd_plan(int argc, char **argv)
     }
     if (!path)
         return usage_error("plan: missing VIDEO");
+    if (o.max_tokens)
+        return usage_error("plan: --max-tokens counts the views' tokens: give it to extract, ablate or batch");
     VsSource *src = NULL;
     VsPlan *plan = NULL;
     int ret = open_and_plan(path, &o, &src, &plan);

@@ -397,6 +397,12 @@ VS_API int vs_view_validate(const VsView *view);
 /// are. VS_ERR_INVALID_ARG for an aspect ratio above 200 (as qwen-vl-utils).
 /// A reader refuses a smart view that was not resolved for its source and plan.
 VS_API int vs_view_resolve(VsView *view, int display_width, int display_height, size_t frames);
+/// Visual tokens `frames` frames of this view become in its encoder: for a preset view,
+/// frames x one token per patch (siglip-384 729, clip-336 576, internvideo2-224 256,
+/// internvl-448 1024, apollo-siglip 729, apollo-internvideo2 256); for a smart (Qwen)
+/// view as resolved, ceil(frames / 2) * (height / factor) * (width / factor). 0 when
+/// unknown (a custom view, an unresolved smart view).
+VS_API int64_t vs_view_tokens(const VsView *view, size_t frames);
 /// Bytes of one frame of this view: 3 * width * height * dtype size.
 VS_API size_t vs_view_frame_bytes(const VsView *view);
 /// "u8", "f16", "bf16", "f32" and back (-1 for an unknown name).

@@ -74,7 +74,7 @@ int main(void)
 
     BEGIN(VsSampleSettings);
     FIELD(VsSampleSettings, strategy); FIELD(VsSampleSettings, plan); FIELD(VsSampleSettings, source);
-    FIELD(VsSampleSettings, reader); FIELD(VsSampleSettings, pad); FIELD(VsSampleSettings, reserved);
+    FIELD(VsSampleSettings, reader); FIELD(VsSampleSettings, pad); FIELD(VsSampleSettings, max_tokens); FIELD(VsSampleSettings, reserved);
     END();
 
     BEGIN(VsReaderSettings);

@@ -156,7 +156,8 @@ class VsSampleSettings(Structure):
         ("source", VsSourceSettings),
         ("reader", VsReaderSettings),
         ("pad", c_int),
-        ("reserved", c_uint8 * 64),
+        ("max_tokens", c_int64),
+        ("reserved", c_uint8 * 56),
     ]
 
 
@@ -187,6 +188,7 @@ PROTOTYPES = {
     "vs_strategy_needs_scan": (c_int, [c_char_p]),
     "vs_strategy_needs_analysis": (c_int, [c_char_p]),
     "vs_source_analyze": (c_int, [c_void_p]),
+    "vs_view_tokens": (c_int64, [POINTER(VsView), c_size_t]),
     "vs_plan_free": (None, [_handle]),
     "vs_plan_count": (c_size_t, [c_void_p]),
     "vs_plan_times": (POINTER(c_double), [c_void_p]),
