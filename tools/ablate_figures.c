@@ -71,6 +71,48 @@ void figures_compute(Figures *f, const double *pts, size_t n, double duration, d
     free(hit);
 }
 
+/* The running sum of the analysis scores at the frame displayed at t. */
+static double cum_at(const VideoResult *v, double t)
+{
+    size_t lo = 0, hi = v->ncum;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->cum_times[mid] <= t + 1e-7)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? v->cum[lo - 1] : 0.0;
+}
+
+void figures_content(Figures *f, const double *pts, size_t n, const VideoResult *v)
+{
+    f->shots_covered = 0;
+    f->shot_coverage = f->redundancy = NAN;
+    if (!v->shots || !v->cum)
+        return;
+    double *t = n ? malloc(n * sizeof(*t)) : NULL;
+    if (n && !t)
+        return;
+    if (n)
+        memcpy(t, pts, n * sizeof(*t));
+    cli_sort(t, n, sizeof(*t), cmp_double);
+    size_t d = 0, redundant = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!d || t[i] != t[d - 1])
+            t[d++] = t[i];
+    for (size_t i = 1; i < d; i++)
+        redundant += cum_at(v, t[i]) - cum_at(v, t[i - 1]) < VS_DEDUP_DEFAULT;
+    for (size_t k = 0, i = 0; k < v->nshots; k++) {
+        while (i < d && t[i] < v->shots[k].start)
+            i++;
+        f->shots_covered += i < d && t[i] < v->shots[k].end;
+    }
+    f->shot_coverage = v->nshots ? (double)f->shots_covered / (double)v->nshots : NAN;
+    f->redundancy = d ? (double)redundant / (double)d : NAN;
+    free(t);
+}
+
 /* The token table lives in the library (vs_view_tokens). */
 int view_tokens_known(const VsView *v)
 {

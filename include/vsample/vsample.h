@@ -288,7 +288,7 @@ VS_API int vs_strategy_needs_scan(const char *strategy);
 /// be analysed (vs_source_analyze) before vs_source_plan_input; 0 when not. Thread-safety: Safe.
 VS_API int vs_strategy_needs_analysis(const char *strategy);
 /// Defaults of the content-aware strategies (README "Content-aware strategies").
-#define VS_DEDUP_DEFAULT 0.02           ///< dedup: change below which a time is dropped
+#define VS_DEDUP_DEFAULT 0.01           ///< dedup: change below which a time is dropped
 #define VS_SCENE_THRESHOLD_DEFAULT 0.1  ///< scenes: a frame scoring above starts a shot
 #define VS_SCENE_MIN_DEFAULT 0.5        ///< scenes: seconds a shot lasts at least
 /// Thread-safety: Unsafe: no other thread may be reading plan.

@@ -78,7 +78,7 @@ static void test_dedup(void)
         double t = vs_plan_times(p)[i];
         REQUIRE(t < 3.25 || t > 5.9);
     }
-    REQUIRE_STR(vs_plan_strategy(p), "fps:2,dedup=0.02");
+    REQUIRE_STR(vs_plan_strategy(p), "fps:2,dedup=0.01");
     vs_plan_free(&p);
 
     /* a threshold above the moving shots' change drops them too */
