@@ -23,6 +23,10 @@ struct VsPlan {
     int32_t num_clips;
     char *strategy;     /* canonical text */
     char note[512];
+    VsPlanScene *scenes; /* scenes: the shots found */
+    size_t n_scenes;
+    VsPlanDrop *dropped; /* dedup: the times dropped */
+    size_t n_dropped;
 };
 
 /* Everything the generators read, gathered once. */
@@ -340,6 +344,213 @@ static int plan_recipe(PlanJob *job)
     return 0;
 }
 
+/* ---------------------------------------------------------- content-aware */
+
+/* The analysis pass's scores as a running sum, so that the change between the
+ * frames displayed at two times is one subtraction. */
+typedef struct Scores {
+    const double *times;
+    double *cum;        /* cum[i] = scores[0] + ... + scores[i] */
+    size_t n;
+} Scores;
+
+static int scores_init(const PlanJob *job, Scores *sc)
+{
+    const VsPlanInput *in = job->in;
+    memset(sc, 0, sizeof(*sc));
+    if (!in->analysis_times || !in->analysis_scores || !in->n_analysis)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': a content-aware strategy needs the analysis pass: "
+                        "call vs_source_analyze before vs_source_plan_input", job->shown);
+    if (!(sc->cum = malloc(in->n_analysis * sizeof(*sc->cum))))
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
+    sc->times = in->analysis_times;
+    sc->n = in->n_analysis;
+    double sum = 0;
+    for (size_t i = 0; i < sc->n; i++)
+        sc->cum[i] = sum += isfinite(in->analysis_scores[i]) ? in->analysis_scores[i] : 0;
+    return 0;
+}
+
+/* The running sum at the analysed frame displayed at t (0 before the first). */
+static double scores_at(const Scores *sc, double t)
+{
+    size_t lo = 0, hi = sc->n; /* first index whose time is past t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->times[mid] <= t + 1e-7)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? sc->cum[lo - 1] : 0.0;
+}
+
+static int cmp_drop_change(const void *a, const void *b)
+{
+    const VsPlanDrop *x = a, *y = b; /* most different first; then earlier */
+    if (x->change != y->change)
+        return x->change < y->change ? 1 : -1;
+    return (x->time > y->time) - (x->time < y->time);
+}
+
+/* dedup: a time whose frame changed less than T since the last kept time's is
+ * dropped; when that leaves fewer than min_frames, the most different of the
+ * dropped come back. */
+static int plan_dedup(PlanJob *job)
+{
+    VsPlan *p = job->plan;
+    double T = job->st->dedup;
+    Scores sc;
+    int ret = scores_init(job, &sc);
+    if (ret < 0)
+        return ret;
+    VsPlanDrop *drops = malloc((p->n ? p->n : 1) * sizeof(*drops));
+    uint8_t *keep = calloc(p->n ? p->n : 1, 1);
+    if (!drops || !keep) {
+        ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
+        goto done;
+    }
+    size_t nd = 0, kept = 0;
+    double last = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        double c = scores_at(&sc, p->times[i]);
+        if (kept && c - last < T) {
+            drops[nd++] = (VsPlanDrop){p->times[i], c - last};
+            continue;
+        }
+        keep[i] = 1;
+        kept++;
+        last = c;
+    }
+    size_t want = job->set->min_frames > 0 ? (size_t)job->set->min_frames : 0, restored = 0;
+    if (kept < want && nd) {
+        VsPlanDrop *order = malloc(nd * sizeof(*order));
+        if (!order) {
+            ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
+            goto done;
+        }
+        memcpy(order, drops, nd * sizeof(*order));
+        vs_sort(order, nd, sizeof(*order), cmp_drop_change);
+        for (size_t k = 0; k < nd && kept < want; k++, kept++, restored++)
+            for (size_t i = 0; i < p->n; i++)
+                if (!keep[i] && p->times[i] == order[k].time) {
+                    keep[i] = 1;
+                    break;
+                }
+        free(order);
+        /* the restored times are no longer dropped */
+        size_t w = 0;
+        for (size_t k = 0, i = 0; k < nd; k++) {
+            while (p->times[i] != drops[k].time)
+                i++;
+            if (!keep[i])
+                drops[w++] = drops[k];
+            i++;
+        }
+        nd = w;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (keep[i])
+            p->times[w++] = p->times[i];
+    size_t before = p->n;
+    p->n = w;
+    p->dropped = drops;
+    p->n_dropped = nd;
+    drops = NULL;
+    if (nd || restored) {
+        size_t len = strlen(p->note);
+        snprintf(p->note + len, sizeof(p->note) - len, "%sdedup=%g: %zu of %zu times dropped as nearly identical to "
+                 "the last kept%s", len ? "; " : "", T, nd, before, restored ? " (some kept for min_frames)" : "");
+    }
+done:
+    free(drops);
+    free(keep);
+    free(sc.cum);
+    return ret;
+}
+
+/* scenes: cuts where a frame's score exceeds the threshold, at least
+ * min_scene from the previous cut and from the end; N frames at the centres of
+ * N equal parts of each shot; over max_frames, the shortest group of shots
+ * merges with its shorter neighbour until the groups' frames fit. */
+static int plan_scenes(PlanJob *job)
+{
+    const VsStrategy *st = job->st;
+    const VsPlanInput *in = job->in;
+    VsPlan *p = job->plan;
+    double s = job->s, e = job->e;
+    if (!in->analysis_times || !in->analysis_scores || !in->n_analysis)
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': a content-aware strategy needs the analysis pass: "
+                        "call vs_source_analyze before vs_source_plan_input", job->shown);
+    size_t n = 1;
+    for (size_t i = 1; i < in->n_analysis; i++)
+        n += in->analysis_scores[i] > st->threshold;
+    if (!(p->scenes = malloc(n * sizeof(*p->scenes))))
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
+    p->scenes[0] = (VsPlanScene){s, e, 0, 0};
+    p->n_scenes = 1;
+    for (size_t i = 1; i < in->n_analysis; i++) {
+        double t = in->analysis_times[i], score = in->analysis_scores[i];
+        VsPlanScene *cur = &p->scenes[p->n_scenes - 1];
+        if (!(score > st->threshold) || t <= s || t >= e || t - cur->start < st->min_scene || e - t < st->min_scene)
+            continue;
+        cur->end = t;
+        p->scenes[p->n_scenes++] = (VsPlanScene){t, e, score, 0};
+    }
+    /* groups of consecutive shots: group g is shots [first[g], first[g + 1]) */
+    size_t groups = p->n_scenes;
+    int64_t per = st->per_scene;
+    int64_t cap = st->max_frames;
+    if (job->set->max_frames > 0 && (!cap || job->set->max_frames < cap))
+        cap = job->set->max_frames;
+    if (cap && per > cap)
+        per = cap;
+    size_t *first = malloc((groups + 1) * sizeof(*first));
+    if (!first)
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
+    for (size_t g = 0; g <= groups; g++)
+        first[g] = g;
+    while (cap && groups > 1 && (int64_t)groups * per > cap) {
+        size_t best = 0;
+        double best_len = INFINITY;
+        for (size_t g = 0; g < groups; g++) {
+            double len = p->scenes[first[g + 1] - 1].end - p->scenes[first[g]].start;
+            if (len < best_len)
+                best = g, best_len = len;
+        }
+        /* merge with the shorter neighbour (the earlier on a tie) */
+        size_t other = best;
+        if (best == 0)
+            other = 1;
+        else if (best + 1 == groups)
+            other = best - 1;
+        else {
+            double lp = p->scenes[first[best] - 1].end - p->scenes[first[best - 1]].start;
+            double ln = p->scenes[first[best + 2] - 1].end - p->scenes[first[best + 1]].start;
+            other = ln < lp ? best + 1 : best - 1;
+        }
+        size_t drop = other > best ? other : best; /* the later group's first goes */
+        memmove(&first[drop], &first[drop + 1], (groups - drop) * sizeof(*first));
+        groups--;
+    }
+    int ret = plan_alloc(job, (size_t)((int64_t)groups * per), 0);
+    for (size_t g = 0; ret >= 0 && g < groups; g++) {
+        double a = p->scenes[first[g]].start, b = p->scenes[first[g + 1] - 1].end;
+        for (int64_t j = 0; j < per; j++)
+            p->times[p->n++] = below(a + ((double)j + 0.5) * (b - a) / (double)per, b);
+    }
+    for (size_t k = 0, i = 0; ret >= 0 && k < p->n_scenes; k++)
+        for (; i < p->n && p->times[i] < p->scenes[k].end; i++)
+            p->scenes[k].frames++;
+    if (ret >= 0 && groups < p->n_scenes)
+        snprintf(p->note, sizeof(p->note), "%zu shots x %" PRId64 " frames > max_frames %" PRId64 ": the shortest "
+                 "shots merged with their shorter neighbours into %zu groups of %" PRId64 " frames", p->n_scenes,
+                 st->per_scene, cap, groups, per);
+    free(first);
+    return ret;
+}
+
 /* --------------------------------------------------------------- settings */
 
 /* The span [s, e), or an error naming what makes it empty. */
@@ -384,6 +595,7 @@ static int plan_times(PlanJob *job)
     case VS_STRATEGY_KEYFRAMES: return plan_keyframes(job);
     case VS_STRATEGY_TIMESTAMPS: return plan_timestamps(job);
     case VS_STRATEGY_RECIPE: return plan_recipe(job);
+    case VS_STRATEGY_SCENES: return plan_scenes(job);
     default: return vs_error(VS_ERR_INTERNAL, "strategy '%s': unhandled kind %d", job->shown, job->st->kind);
     }
 }
@@ -416,7 +628,7 @@ static int plan_make(VsPlan **out, const VsPlanInput *in, VsStrategy *st, const 
         ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", shown);
         goto fail;
     }
-    if ((ret = plan_times(&job)) < 0)
+    if ((ret = plan_times(&job)) < 0 || (st->dedup > 0 && (ret = plan_dedup(&job)) < 0))
         goto fail;
     if (job.plan->n == 0) {
         ret = vs_error(VS_ERR_INVALID_ARG, "strategy '%s' selects no time in [%g, %g)", shown, job.s, job.e);
@@ -474,6 +686,8 @@ void vs_plan_free(VsPlan **plan)
     free((*plan)->clips);
     free((*plan)->indices);
     free((*plan)->strategy);
+    free((*plan)->scenes);
+    free((*plan)->dropped);
     free(*plan);
     *plan = NULL;
 }
@@ -516,4 +730,42 @@ const char *vs_plan_strategy(const VsPlan *plan)
 const char *vs_plan_note(const VsPlan *plan)
 {
     return plan ? plan->note : "";
+}
+
+const VsPlanScene *vs_plan_scenes(const VsPlan *plan, size_t *n)
+{
+    if (n)
+        *n = plan ? plan->n_scenes : 0;
+    return plan ? plan->scenes : NULL;
+}
+
+const VsPlanDrop *vs_plan_dropped(const VsPlan *plan, size_t *n)
+{
+    if (n)
+        *n = plan ? plan->n_dropped : 0;
+    return plan ? plan->dropped : NULL;
+}
+
+int vs_plan_thin(VsPlan *p, size_t keep, const char *why)
+{
+    if (!keep || keep >= p->n)
+        return 0;
+    for (size_t j = 0; j < keep; j++) {
+        size_t i = (size_t)(((double)j + 0.5) * (double)p->n / (double)keep);
+        p->times[j] = p->times[i];
+        if (p->clips)
+            p->clips[j] = p->clips[i];
+        if (p->indices)
+            p->indices[j] = p->indices[i];
+    }
+    size_t len = strlen(p->note);
+    snprintf(p->note + len, sizeof(p->note) - len, "%s%s: %zu of %zu times kept, spread evenly", len ? "; " : "", why,
+             keep, p->n);
+    p->n = keep;
+    for (size_t k = 0, i = 0; k < p->n_scenes; k++) {
+        p->scenes[k].frames = 0;
+        for (; i < p->n && p->times[i] < p->scenes[k].end; i++)
+            p->scenes[k].frames++;
+    }
+    return 0;
 }

@@ -1,6 +1,10 @@
 /* The sample: one video's source, plan, views sized for it, padding and
  * reader, read frame by frame, into caller arrays or into a shard writer. */
 #include "sample_internal.h"
+#include "strategy.h"
+
+#include <inttypes.h>
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,16 +45,88 @@ static int resolve_views(VsSample *s, const VsView *views, size_t nviews)
     return 0;
 }
 
+/* Tokens of the sample if the plan kept `frames` times: the views resolved for that
+ * many (into s->views) and summed; -1 when a view's count is unknown. */
+static int64_t tokens_for(VsSample *s, const VsView *views, size_t frames, int64_t max_tokens)
+{
+    const VsStreamInfo *in = vs_source_info(s->src);
+    int64_t total = 0;
+    for (size_t v = 0; v < s->nviews; v++) {
+        s->views[v] = views[v];
+        if (views[v].resize == VS_RESIZE_SMART) {
+            int64_t f2 = (int64_t)views[v].smart_factor * views[v].smart_factor;
+            if (max_tokens < INT32_MAX / f2 && (!views[v].smart_total_pixels ||
+                                                max_tokens * f2 < views[v].smart_total_pixels))
+                s->views[v].smart_total_pixels = (int)(max_tokens * f2);
+            if (vs_view_resolve(&s->views[v], in->display_width, in->display_height, frames) < 0)
+                return -1;
+        }
+        int64_t t = vs_view_tokens(&s->views[v], frames);
+        if (t <= 0)
+            return vs_error(VS_ERR_INVALID_ARG, "%s: max_tokens: no token count is known for view '%s'", in->path,
+                            views[v].name), -1;
+        total += t;
+    }
+    return total;
+}
+
+/* The token budget: the most planned times whose tokens fit, the plan thinned to them. */
+static int fit_tokens(VsSample *s, const VsView *views, size_t nviews, int64_t max_tokens)
+{
+    const VsStreamInfo *in = vs_source_info(s->src);
+    if (!(s->views = malloc(nviews * sizeof(*s->views))))
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", in->path);
+    s->nviews = nviews;
+    int64_t t = tokens_for(s, views, s->n, max_tokens);
+    if (t < 0)
+        return VS_ERR_INVALID_ARG;
+    if (t <= max_tokens)
+        return 0;
+    /* tokens grow with frames (a smart view shrinks only down to its minimum size) */
+    size_t lo = 0, hi = s->n; /* the most that fit lies in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((t = tokens_for(s, views, mid, max_tokens)) < 0)
+            return VS_ERR_INVALID_ARG;
+        *(t <= max_tokens ? &lo : &hi) = mid;
+    }
+    while (lo > 0 && tokens_for(s, views, lo, max_tokens) > max_tokens)
+        lo--; /* rounding of the smart size: step down until it fits */
+    if (!lo)
+        return vs_error(VS_ERR_INVALID_ARG, "%s: max_tokens %" PRId64 ": not even one frame fits (%" PRId64
+                        " tokens)", in->path, max_tokens, tokens_for(s, views, 1, max_tokens));
+    char why[64];
+    snprintf(why, sizeof(why), "max_tokens %" PRId64, max_tokens);
+    vs_plan_thin(s->plan, lo, why);
+    s->n = lo;
+    return 0;
+}
+
 static int sample_start(VsSample *s, const VsView *views, size_t nviews, const VsSampleSettings *set)
 {
     int ret;
     s->reader_settings = set->reader;
     s->pad = set->pad;
+    /* the one decode before the plan, shared by every sample over this source */
+    if (vs_strategy_needs_analysis(strategy_of(set)) && (ret = vs_source_analyze(s->src)) < 0)
+        return ret;
     if ((ret = vs_source_plan_input(s->src, &s->plan_in)) < 0 ||
         (ret = vs_plan_create(&s->plan, &s->plan_in, strategy_of(set), &set->plan)) < 0)
         return ret;
     s->n = vs_plan_count(s->plan);
-    if ((ret = resolve_views(s, views, nviews)) < 0)
+    if (set->max_tokens < 0)
+        return vs_error(VS_ERR_INVALID_ARG, "%s: max_tokens %" PRId64 " is negative", vs_source_info(s->src)->path,
+                        set->max_tokens);
+    if (set->max_tokens > 0) {
+        if ((ret = fit_tokens(s, views, nviews, set->max_tokens)) < 0)
+            return ret;
+        views = s->views; /* smart views with the budget's total pixels */
+        s->views = NULL;
+    }
+    ret = resolve_views(s, views, nviews);
+    if (set->max_tokens > 0)
+        free((void *)views);
+    if (ret < 0)
         return ret;
     return vs_reader_open(&s->reader, s->src, s->plan, s->views, s->nviews, &s->reader_settings);
 }

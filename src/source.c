@@ -433,6 +433,7 @@ void vs_source_close(VsSource **psrc)
     vs_input_close_format(&src->fmt);
     if (!src->keys_borrowed)
         vs_keyindex_free(&src->keys);
+    vs_analysis_free(&src->analysis);
     vs_input_spec_free(&src->input);
     free(src);
     *psrc = NULL;
@@ -457,5 +458,28 @@ int vs_source_plan_input(VsSource *src, VsPlanInput *in)
     in->frame_times = src->keys.built ? src->keys.frame_times : NULL;
     in->n_frame_times = src->keys.built ? (size_t)src->keys.frames : 0;
     in->packet_end = src->keys.built ? src->keys.packet_end : 0;
+    if (src->analysed) {
+        in->analysis_times = src->analysis.times;
+        in->analysis_scores = src->analysis.scores;
+        in->n_analysis = src->analysis.n;
+    }
     return 0;
+}
+
+int vs_source_analyze(VsSource *src)
+{
+    if (!src)
+        return vs_error(VS_ERR_INVALID_ARG, "vs_source_analyze: NULL source");
+    if (src->analysed)
+        return 0;
+    int ret = vs_analysis_run(src, &src->analysis);
+    if (ret < 0)
+        return ret;
+    src->analysed = 1;
+    return 0;
+}
+
+double vs_source_analysis_seconds(const VsSource *src)
+{
+    return src && src->analysed ? src->analysis.seconds : 0.0;
 }

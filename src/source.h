@@ -2,6 +2,7 @@
 #ifndef VSAMPLE_SOURCE_H
 #define VSAMPLE_SOURCE_H
 
+#include "analysis.h"
 #include "input.h"
 #include "internal.h"
 #include "keyindex.h"
@@ -22,6 +23,8 @@ struct VsSource {
     int no_timestamps;   /* raw stream: frame i is shown at i / frame rate */
     int used;            /* packets were read: rewind before decoding from the start */
     int exact_keys;      /* scan asked for: find keyframe times the packets lack by decoding */
+    VsAnalysis analysis; /* vs_source_analyze(), once (analysed: done) */
+    int analysed;
     int indexed;         /* the container had an index before any packet was read (TS builds one as it reads) */
 };
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPECTED "(expected fps:F, uniform:N, clips:C,F,FPS, keyframes, timestamps:...)"
+#define EXPECTED "(expected fps:F, uniform:N, clips:C,F,FPS, keyframes, timestamps:..., scenes)"
 
 /* Longest number token we read ("0.000001" style decimals fit easily). */
 #define MAX_TOKEN 63
@@ -108,18 +108,68 @@ static int token_is(const Token *tok, const char *word)
     return tok->len == strlen(word) && !memcmp(tok->p, word, tok->len);
 }
 
-/* The optional ",jitter" after fps:F and uniform:N. */
-static int parse_jitter(VsStrategy *st, const char *rest, const char *shown)
+/* The options after fps:F and uniform:N: ",jitter" and ",dedup[=T]", each once. */
+static int parse_options(VsStrategy *st, const char *rest, const char *shown)
 {
     Token tok = {0};
-    if (!next_token(&rest, &tok))
-        return 0;
-    if (!token_is(&tok, "jitter"))
-        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': unknown option '%.*s' (expected 'jitter')",
-                        shown, (int)tok.len, tok.p);
-    if (rest)
-        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': nothing may follow 'jitter'", shown);
-    st->jitter = 1;
+    while (next_token(&rest, &tok)) {
+        if (token_is(&tok, "jitter") && !st->jitter) {
+            st->jitter = 1;
+            continue;
+        }
+        if (tok.len >= 5 && !memcmp(tok.p, "dedup", 5) && !st->dedup) {
+            Token val = {tok.p + 6, tok.len - 6};
+            st->dedup = VS_DEDUP_DEFAULT;
+            if (tok.len == 5)
+                continue;
+            if (tok.p[5] == '=' && token_positive_double(&val, &st->dedup) && st->dedup <= 1)
+                continue;
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': dedup=T needs 0 < T <= 1 (got '%.*s')", shown,
+                            (int)tok.len, tok.p);
+        }
+        if (token_is(&tok, "jitter") || (tok.len >= 5 && !memcmp(tok.p, "dedup", 5)))
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': option '%.*s' given twice", shown, (int)tok.len,
+                            tok.p);
+        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': unknown option '%.*s' (expected jitter, dedup or "
+                        "dedup=T)", shown, (int)tok.len, tok.p);
+    }
+    return 0;
+}
+
+/* scenes[:per_scene=N,threshold=T,min_scene=S,max_frames=M], keys in any order, each once. */
+static int parse_scenes(VsStrategy *st, const char *args, const char *shown)
+{
+    st->kind = VS_STRATEGY_SCENES;
+    st->per_scene = 1;
+    st->threshold = VS_SCENE_THRESHOLD_DEFAULT;
+    st->min_scene = VS_SCENE_MIN_DEFAULT;
+    unsigned seen = 0;
+    Token tok = {0};
+    while (args && next_token(&args, &tok)) {
+        static const char *const keys[] = {"per_scene", "threshold", "min_scene", "max_frames"};
+        const char *eq = memchr(tok.p, '=', tok.len);
+        size_t k = 0, klen = eq ? (size_t)(eq - tok.p) : tok.len;
+        while (k < 4 && !(strlen(keys[k]) == klen && !memcmp(tok.p, keys[k], klen)))
+            k++;
+        if (k == 4 || !eq || (seen & (1u << k)))
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': unknown or repeated option '%.*s' (expected "
+                            "per_scene=N, threshold=T, min_scene=S, max_frames=M)", shown, (int)tok.len, tok.p);
+        seen |= 1u << k;
+        Token val = {eq + 1, tok.len - klen - 1};
+        double d = 0;
+        int ok;
+        if (k == 0 || k == 3) {
+            ok = token_positive_int(&val, k ? &st->max_frames : &st->per_scene) &&
+                 (k ? st->max_frames : st->per_scene) <= VS_PLAN_MAX_TIMES;
+        } else {
+            ok = token_double(&val, &d) && isfinite(d) && (k == 1 ? d > 0 && d <= 1 : d >= 0);
+            *(k == 1 ? &st->threshold : &st->min_scene) = d;
+        }
+        if (!ok)
+            return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': bad value in '%.*s' (per_scene and max_frames: "
+                            "positive integers; threshold: 0 < T <= 1; min_scene: seconds >= 0)", shown,
+                            (int)tok.len, tok.p);
+    }
     return 0;
 }
 
@@ -131,7 +181,7 @@ static int parse_fps(VsStrategy *st, const char *args, const char *shown)
     if (!token_positive_double(&tok, &st->rate))
         return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': F must be a finite positive number (got '%.*s')",
                         shown, (int)tok.len, tok.p);
-    return parse_jitter(st, args, shown);
+    return parse_options(st, args, shown);
 }
 
 static int parse_uniform(VsStrategy *st, const char *args, const char *shown)
@@ -145,7 +195,7 @@ static int parse_uniform(VsStrategy *st, const char *args, const char *shown)
     if (st->count > VS_PLAN_MAX_TIMES)
         return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': %" PRId64 " times is more than the limit %d",
                         shown, st->count, VS_PLAN_MAX_TIMES);
-    return parse_jitter(st, args, shown);
+    return parse_options(st, args, shown);
 }
 
 static int parse_clips(VsStrategy *st, const char *args, const char *shown)
@@ -209,6 +259,8 @@ static int parse(VsStrategy *st, const char *text, const char *shown)
         return parse_clips(st, args, shown);
     if ((args = after_prefix(text, "timestamps:")))
         return parse_timestamps(st, args, shown);
+    if (!strcmp(text, "scenes") || (args = after_prefix(text, "scenes:")))
+        return parse_scenes(st, args, shown);
     if (vs_recipe_match(text)) {
         st->kind = VS_STRATEGY_RECIPE;
         return vs_recipe_parse(&st->recipe, text, shown);
@@ -235,6 +287,26 @@ int vs_strategy_parse(VsStrategy *st, const char *text, const char *shown)
 int vs_strategy_needs_scan(const char *strategy)
 {
     return strategy && (!strcmp(strategy, "keyframes") || vs_recipe_match(strategy));
+}
+
+int vs_strategy_content_aware(const VsStrategy *st)
+{
+    return st->kind == VS_STRATEGY_SCENES || st->dedup > 0;
+}
+
+/* By the text alone, as vs_strategy_needs_scan: parsing would set the last error. */
+int vs_strategy_needs_analysis(const char *strategy)
+{
+    if (!strategy)
+        return 0;
+    if (!strcmp(strategy, "scenes") || after_prefix(strategy, "scenes:"))
+        return 1;
+    if (!after_prefix(strategy, "fps:") && !after_prefix(strategy, "uniform:"))
+        return 0;
+    for (const char *p = strchr(strategy, ','); p; p = strchr(p + 1, ','))
+        if (!strncmp(p + 1, "dedup", 5) && (p[6] == '\0' || p[6] == ',' || p[6] == '='))
+            return 1;
+    return 0;
 }
 
 void vs_strategy_clear(VsStrategy *st)
@@ -285,8 +357,13 @@ static size_t format_timestamps(char *buf, const VsStrategy *st)
 
 static char *canonical(const VsStrategy *st)
 {
-    char num[32], short_buf[96];
+    char num[32], num2[32], num3[32], opts[64] = "", short_buf[160];
     const char *jitter = st->jitter ? ",jitter" : "";
+    if (st->dedup > 0) {
+        vs_format_double(num, sizeof(num), st->dedup);
+        snprintf(opts, sizeof(opts), "%s,dedup=%s", jitter, num);
+        jitter = opts;
+    }
     switch (st->kind) {
     case VS_STRATEGY_FPS:
         vs_format_double(num, sizeof(num), st->rate);
@@ -295,6 +372,17 @@ static char *canonical(const VsStrategy *st)
     case VS_STRATEGY_UNIFORM:
         snprintf(short_buf, sizeof(short_buf), "uniform:%" PRId64 "%s", st->count, jitter);
         break;
+    case VS_STRATEGY_SCENES: {
+        vs_format_double(num, sizeof(num), st->threshold);
+        vs_format_double(num2, sizeof(num2), st->min_scene);
+        int len = snprintf(short_buf, sizeof(short_buf), "scenes:per_scene=%" PRId64 ",threshold=%s,min_scene=%s",
+                           st->per_scene, num, num2);
+        if (st->max_frames) {
+            snprintf(num3, sizeof(num3), ",max_frames=%" PRId64, st->max_frames);
+            snprintf(short_buf + len, sizeof(short_buf) - (size_t)len, "%s", num3);
+        }
+        break;
+    }
     case VS_STRATEGY_CLIPS:
         vs_format_double(num, sizeof(num), st->rate);
         snprintf(short_buf, sizeof(short_buf), "clips:%" PRId64 ",%" PRId64 ",%s", st->count, st->frames, num);

@@ -32,6 +32,7 @@ enum VsStrategyKind {
     VS_STRATEGY_KEYFRAMES,
     VS_STRATEGY_TIMESTAMPS,
     VS_STRATEGY_RECIPE,
+    VS_STRATEGY_SCENES,
 };
 
 typedef struct VsStrategy {
@@ -43,7 +44,22 @@ typedef struct VsStrategy {
     double *times;    /* timestamps: as given (owned) */
     size_t n_times;
     VsRecipe recipe;  /* recipes: which one, and its parameters */
+    double dedup;     /* fps, uniform: drop a time whose change since the last kept one is below (0: off) */
+    int64_t per_scene;   /* scenes: N frames per shot */
+    double threshold;    /* scenes: a cut where a frame's score exceeds this */
+    double min_scene;    /* scenes: a cut closer than this (s) to the previous one is ignored */
+    int64_t max_frames;  /* scenes: at most M frames (0: no cap) */
 } VsStrategy;
+
+struct VsPlan;
+/* Keep `keep` (< the count) of the plan's times, spread evenly over them (time
+ * j of the kept is time floor((j + 0.5) * n / keep)), with their clips and
+ * indices; `why` goes into the note. Made for the sample's token budget,
+ * before the plan is shared. 0 or VS_ERR_NOMEM. */
+int vs_plan_thin(struct VsPlan *plan, size_t keep, const char *why);
+
+/* 1 when the strategy plans from the analysis pass (VsPlanInput.analysis_*). */
+int vs_strategy_content_aware(const VsStrategy *st);
 
 /* Parse text into *st (cleared first). On failure vs_last_error() names
  * `shown` (the text as it appears in messages) and the problem. */

@@ -294,3 +294,35 @@ int vs_dtype_from_name(const char *name)
             return (int)i;
     return -1;
 }
+
+/* Visual tokens one frame becomes in the encoder a preset feeds: one per 14x14
+ * patch (27x27, 24x24, 16x16, 32x32), before any pooling a model may add
+ * (InternVL's pixel shuffle makes 256 of internvl-448's 1024). */
+static int64_t preset_tokens(const char *name)
+{
+    static const struct {
+        const char *name;
+        int64_t tokens;
+    } table[] = {{"siglip-384", 729}, {"clip-336", 576}, {"internvideo2-224", 256},
+                 {"internvl-448", 1024}, {"apollo-siglip", 729}, {"apollo-internvideo2", 256}};
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (!strcmp(name, table[i].name))
+            return table[i].tokens;
+    return 0;
+}
+
+int64_t vs_view_tokens(const VsView *v, size_t frames)
+{
+    if (!v)
+        return 0;
+    if (v->resize == VS_RESIZE_SMART) {
+        /* Qwen2-VL: 14x14 patches over pairs of frames, merged 2x2 for the
+         * language model: (T / 2) * (H / 28) * (W / 28), T padded to even
+         * (Qwen3-VL: 16x16 patches, so H / 32 and W / 32). */
+        if (v->smart_factor < 1)
+            return 0;
+        int64_t t = (int64_t)(frames + 1) / 2, side = v->smart_factor;
+        return t * (v->height / side) * (v->width / side);
+    }
+    return (int64_t)frames * preset_tokens(v->name);
+}

@@ -39,6 +39,10 @@ typedef struct Figures {
     double longest_stretch; /* longest stretch of [0, duration] holding no frame time */
     size_t windows, windows_covered; /* 1-second windows [k, k+1) of the video */
     double coverage;        /* windows_covered / windows */
+    size_t shots_covered;   /* the video's shots (VideoResult.shots) holding a frame time */
+    double shot_coverage;   /* shots_covered / shots (NAN: no analysis) */
+    double redundancy;      /* share of distinct frame times whose change since the one before
+                             * is below VS_DEDUP_DEFAULT (NAN: no analysis) */
 } Figures;
 
 typedef struct StrategyResult {
@@ -51,10 +55,13 @@ typedef struct StrategyResult {
     int64_t frames_decoded;
     double wall_s;          /* planning, reader open, decoding and preprocessing */
     uint64_t tensor_bytes, tokens;
+    double *dropped;        /* times a content-aware strategy dropped (plan order) */
+    size_t n_dropped;
     char *sheet;            /* file name of the contact sheet in DIR (NULL: none) */
     char *sheet_note;       /* why there is none */
 } StrategyResult;
 
+struct VideoResult;
 typedef struct VideoResult {
     const char *path;
     char *key;
@@ -64,6 +71,12 @@ typedef struct VideoResult {
     int width, height;      /* display size */
     int64_t frame_count;    /* counted (or header) frames; 0 unknown */
     double open_s;          /* opening (and scanning) the source, shared by all strategies */
+    double analysis_s;      /* the analysis pass, shared by all strategies (0: failed) */
+    VsPlanScene *shots;     /* the shots the default scenes strategy finds (NULL: no analysis) */
+    size_t nshots;
+    double *cum;            /* running sum of the analysis scores, at cum_times */
+    const double *cum_times;
+    size_t ncum;
     size_t shared_times;    /* distinct times of all strategies: one decode for the pictures */
     int64_t shared_decoded; /* frames that decode produced */
     double pictures_s;      /* its time */
@@ -82,11 +95,9 @@ typedef struct Thumbs {
 
 /* ablate_figures.c */
 void figures_compute(Figures *f, const double *pts, size_t n, double duration, double span);
-/* Tokens per frame of a preset (the README's table); 0 when unknown. */
-int64_t preset_tokens_per_frame(const char *preset);
-/* Tokens of `frames` frames of a view (resolved): per-frame patches of the
- * preset's encoder, or Qwen2-VL's merged tokens for a smart view. */
-uint64_t view_tokens(const VsView *v, size_t frames);
+/* Shot coverage and redundancy of the frame times pts (needs v's analysis). */
+void figures_content(Figures *f, const double *pts, size_t n, const struct VideoResult *v);
+/* 1 when vs_view_tokens() knows the view's tokens (a smart view: once resolved). */
 int view_tokens_known(const VsView *v);
 
 /* ablate_output.c: every file goes to a hidden staging directory inside DIR

@@ -71,35 +71,50 @@ void figures_compute(Figures *f, const double *pts, size_t n, double duration, d
     free(hit);
 }
 
-int64_t preset_tokens_per_frame(const char *preset)
+/* The running sum of the analysis scores at the frame displayed at t. */
+static double cum_at(const VideoResult *v, double t)
 {
-    /* Visual tokens one frame becomes in the encoder the preset feeds: one per
-     * 14x14 patch (27x27, 24x24, 16x16, 32x32), before any pooling a model may
-     * add (InternVL's pixel shuffle makes 256 of internvl-448's 1024). */
-    static const struct {
-        const char *name;
-        int64_t tokens;
-    } table[] = {{"siglip-384", 729}, {"clip-336", 576}, {"internvideo2-224", 256},
-                 {"internvl-448", 1024}, {"apollo-siglip", 729}, {"apollo-internvideo2", 256}};
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (!strcmp(preset, table[i].name))
-            return table[i].tokens;
-    return 0;
+    size_t lo = 0, hi = v->ncum;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->cum_times[mid] <= t + 1e-7)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? v->cum[lo - 1] : 0.0;
 }
 
+void figures_content(Figures *f, const double *pts, size_t n, const VideoResult *v)
+{
+    f->shots_covered = 0;
+    f->shot_coverage = f->redundancy = NAN;
+    if (!v->shots || !v->cum)
+        return;
+    double *t = n ? malloc(n * sizeof(*t)) : NULL;
+    if (n && !t)
+        return;
+    if (n)
+        memcpy(t, pts, n * sizeof(*t));
+    cli_sort(t, n, sizeof(*t), cmp_double);
+    size_t d = 0, redundant = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!d || t[i] != t[d - 1])
+            t[d++] = t[i];
+    for (size_t i = 1; i < d; i++)
+        redundant += cum_at(v, t[i]) - cum_at(v, t[i - 1]) < VS_DEDUP_DEFAULT;
+    for (size_t k = 0, i = 0; k < v->nshots; k++) {
+        while (i < d && t[i] < v->shots[k].start)
+            i++;
+        f->shots_covered += i < d && t[i] < v->shots[k].end;
+    }
+    f->shot_coverage = v->nshots ? (double)f->shots_covered / (double)v->nshots : NAN;
+    f->redundancy = d ? (double)redundant / (double)d : NAN;
+    free(t);
+}
+
+/* The token table lives in the library (vs_view_tokens). */
 int view_tokens_known(const VsView *v)
 {
-    return v->resize == VS_RESIZE_SMART || preset_tokens_per_frame(v->name) > 0;
-}
-
-uint64_t view_tokens(const VsView *v, size_t frames)
-{
-    if (v->resize == VS_RESIZE_SMART) {
-        /* Qwen2-VL: 14x14 patches over pairs of frames, merged 2x2 for the
-         * language model: (T / 2) * (H / 28) * (W / 28), T padded to even
-         * (Qwen3-VL: 16x16 patches, so H / 32 and W / 32). */
-        uint64_t t = (frames + 1) / 2, side = (uint64_t)v->smart_factor;
-        return t * ((uint64_t)v->height / side) * ((uint64_t)v->width / side);
-    }
-    return (uint64_t)frames * (uint64_t)preset_tokens_per_frame(v->name);
+    return v->resize == VS_RESIZE_SMART || vs_view_tokens(v, 1) > 0;
 }

@@ -40,7 +40,7 @@ static json_t *result(const AblateOptions *o, const StrategyResult *r, size_t k,
         double v;
     } nums[] = {{"span", g->span}, {"effective_fps", g->effective_fps}, {"gap_min", g->gap_min},
                 {"gap_mean", g->gap_mean}, {"gap_max", g->gap_max}, {"longest_stretch", g->longest_stretch},
-                {"coverage", g->coverage}};
+                {"coverage", g->coverage}, {"shot_coverage", g->shot_coverage}, {"redundancy", g->redundancy}};
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
         set(j, nums[i].name, cli_json_real(nums[i].v), ok);
     set(j, "windows", json_integer((json_int_t)g->windows), ok);
@@ -51,6 +51,8 @@ static json_t *result(const AblateOptions *o, const StrategyResult *r, size_t k,
     set(j, "visual_tokens", json_integer((json_int_t)r->tokens), ok);
     set(j, "sheet", cli_json_text_or_null(r->sheet), ok);
     set(j, "sheet_note", cli_json_text_or_null(r->sheet_note), ok);
+    set(j, "shots_covered", json_integer((json_int_t)g->shots_covered), ok);
+    set(j, "dropped", times(r->dropped, r->n_dropped), ok);
     set(j, "targets", times(r->targets, r->frames), ok);
     set(j, "pts", times(r->pts, r->frames), ok);
     return j;
@@ -73,6 +75,14 @@ static json_t *video(const AblateOptions *o, const VideoResult *v, int *ok)
             json_pack("{s:I, s:I, s:o}", "times", (json_int_t)v->shared_times, "frames_decoded",
                       (json_int_t)v->shared_decoded, "wall_s", cli_json_real(v->pictures_s)), ok);
         set(j, "timeline", cli_json_text_or_null(v->timeline), ok);
+        set(j, "analysis_s", cli_json_real(v->analysis_s), ok);
+        json_t *shots = json_array();
+        for (size_t i = 0; shots && v->shots && i < v->nshots; i++)
+            if (json_array_append_new(shots, json_pack("{s:o, s:o, s:o}", "start", cli_json_real(v->shots[i].start),
+                                                       "end", cli_json_real(v->shots[i].end), "score",
+                                                       cli_json_real(v->shots[i].score))) < 0)
+                *ok = 0;
+        set(j, "shots", v->shots ? shots : (json_decref(shots), json_null()), ok);
     }
     json_t *results = json_array();
     for (size_t k = 0; results && k < o->nstrategies; k++)

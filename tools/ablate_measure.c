@@ -77,6 +77,7 @@ static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, s
     vs_sample_default_settings(&set);
     set.strategy = o->strategies[k];
     set.plan = o->plan.settings;
+    set.max_tokens = o->plan.max_tokens;
     set.reader = o->reader;
     if ((ret = vs_sample_open_source(&sample, src, o->views, o->nviews, &set)) < 0)
         goto fail;
@@ -97,7 +98,7 @@ static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, s
             goto fail;
         }
         frame_bytes += vs_view_frame_bytes(&views[i]);
-        tokens += view_tokens(&views[i], n);
+        tokens += (uint64_t)vs_view_tokens(&views[i], n);
     }
     while ((ret = vs_sample_next(sample, bufs, &fi)) == 1) {
         if (fi.index < n) { /* the padding repeats the last planned frame */
@@ -117,6 +118,12 @@ static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, s
     r->tensor_bytes = (uint64_t)vs_sample_frames(sample) * frame_bytes; /* what extract writes */
     r->tokens = o->tokens_given ? (uint64_t)n * (uint64_t)o->tokens_per_frame : tokens;
     figures_compute(&r->fig, r->pts, n, v->duration, plan_span(&o->plan.settings, v->duration));
+    figures_content(&r->fig, r->pts, n, v);
+    size_t nd = 0;
+    const VsPlanDrop *dropped = vs_plan_dropped(plan, &nd);
+    if (nd && (r->dropped = malloc(nd * sizeof(double))))
+        for (size_t i = 0; i < nd; i++)
+            r->dropped[r->n_dropped++] = dropped[i].time;
     goto done;
 fail:
     r->error = record_error(v->path, o->strategies[k], ret);
@@ -244,13 +251,52 @@ void video_result_free(VideoResult *v, size_t nstrategies)
         free(r->pts);
         free(r->sheet);
         free(r->sheet_note);
+        free(r->dropped);
     }
     free(v->res);
+    free(v->shots);
+    free(v->cum);
+    v->shots = NULL;
+    v->cum = NULL;
     free(v->key);
     free(v->error);
     free(v->timeline);
     v->res = NULL;
     v->key = v->error = v->timeline = NULL;
+}
+
+/* The analysis pass, once for every strategy (the content-aware ones plan from it,
+ * every one is measured against its shots); its failure only leaves those figures
+ * out. Outside every strategy's measured cost. */
+static void analyse(const AblateOptions *o, VsSource *src, VideoResult *v)
+{
+    VsPlanInput in;
+    VsPlan *plan = NULL;
+    if (vs_source_analyze(src) < 0) {
+        fprintf(stderr, "vsample: %s: %s (no shot or redundancy figures)\n", v->path, vs_last_error());
+        return;
+    }
+    v->analysis_s = vs_source_analysis_seconds(src);
+    VsPlanSettings set = o->plan.settings;
+    set.min_frames = set.max_frames = 0;
+    size_t n = 0;
+    const VsPlanScene *shots;
+    if (vs_source_plan_input(src, &in) < 0 || vs_plan_create(&plan, &in, "scenes", &set) < 0 ||
+        !(shots = vs_plan_scenes(plan, &n)) || !(v->shots = malloc(n * sizeof(*v->shots))) ||
+        !(v->cum = malloc(in.n_analysis * sizeof(double)))) {
+        free(v->shots);
+        v->shots = NULL;
+        vs_plan_free(&plan);
+        return;
+    }
+    memcpy(v->shots, shots, n * sizeof(*shots));
+    v->nshots = n;
+    double sum = 0;
+    for (size_t i = 0; i < in.n_analysis; i++)
+        v->cum[i] = sum += in.analysis_scores[i];
+    v->cum_times = in.analysis_times; /* owned by the source, which outlives the figures */
+    v->ncum = in.n_analysis;
+    vs_plan_free(&plan);
 }
 
 /* A failure to open the video fails each of its strategies with the same message. */
@@ -288,6 +334,7 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     v->width = info->display_width;
     v->height = info->display_height;
     v->frame_count = info->counted_frames > 0 ? info->counted_frames : info->header_frames;
+    analyse(o, src, v);
     for (size_t k = 0; k < o->nstrategies && !code; k++)
         code = run_strategy(o, src, v, k);
     if (code)

@@ -69,7 +69,8 @@ int report_write_csv(const AblateOptions *o, Staging *st, const VideoResult *vid
         return EXIT_OUTPUT;
     }
     fputs("video,key,strategy,plan,status,error,duration_s,frames,span_s,effective_fps,gap_min_s,gap_mean_s,"
-          "gap_max_s,longest_stretch_s,coverage,frames_decoded,wall_s,tensor_bytes,visual_tokens,sheet\n", f);
+          "gap_max_s,longest_stretch_s,coverage,frames_decoded,wall_s,tensor_bytes,visual_tokens,sheet,"
+          "shots,shots_covered,shot_coverage,redundancy,dropped\n", f);
     for (size_t i = 0; i < nvideos; i++) {
         const VideoResult *v = &videos[i];
         for (size_t k = 0; k < o->nstrategies; k++) {
@@ -87,7 +88,7 @@ int report_write_csv(const AblateOptions *o, Staging *st, const VideoResult *vid
             if (!v->error)
                 csv_number(f, v->duration);
             if (r->error) {
-                fputs(",,,,,,,,,,,,,\n", f);
+                fputs(",,,,,,,,,,,,,,,,,,\n", f);
                 continue;
             }
             const Figures *g = &r->fig;
@@ -102,7 +103,14 @@ int report_write_csv(const AblateOptions *o, Staging *st, const VideoResult *vid
             csv_number(f, r->wall_s);
             fprintf(f, ",%llu,%llu,", (unsigned long long)r->tensor_bytes, (unsigned long long)r->tokens);
             csv_text(f, r->sheet);
-            fputc('\n', f);
+            if (v->shots)
+                fprintf(f, ",%zu,%zu,", v->nshots, g->shots_covered);
+            else
+                fputs(",,,", f);
+            csv_number(f, g->shot_coverage);
+            fputc(',', f);
+            csv_number(f, g->redundancy);
+            fprintf(f, ",%zu\n", r->n_dropped);
         }
     }
     int code = report_close(f, path);
@@ -173,6 +181,9 @@ static void md_video(FILE *f, const AblateOptions *o, const VideoResult *v)
     if (v->frame_count > 0)
         fprintf(f, ", %lld frames", (long long)v->frame_count);
     fprintf(f, ". Opened%s once for all strategies in %.3f s.", o->scan ? " and scanned" : "", v->open_s);
+    if (v->shots)
+        fprintf(f, " Analysis pass (shared, not in the figures): %.3f s, %zu shot%s.", v->analysis_s, v->nshots,
+                v->nshots == 1 ? "" : "s");
     if (v->shared_times)
         fprintf(f, " Pictures: one decode of the %zu distinct times of all strategies (%lld frames decoded, "
                 "%.3f s, not in the figures).", v->shared_times, (long long)v->shared_decoded, v->pictures_s);
@@ -180,8 +191,8 @@ static void md_video(FILE *f, const AblateOptions *o, const VideoResult *v)
     if (v->timeline)
         fprintf(f, "![timeline](<%s>)\n\n", v->timeline);
     fputs("| strategy | frames | eff. fps | gap min (s) | gap mean (s) | gap max (s) | longest stretch (s) | "
-          "coverage | decoded | wall (s) | tensor bytes | tokens | sheet |\n"
-          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", f);
+          "coverage | shots covered | redundant | decoded | wall (s) | tensor bytes | tokens | sheet |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", f);
     for (size_t k = 0; k < o->nstrategies; k++) {
         const StrategyResult *r = &v->res[k];
         fputs("| `", f);
@@ -190,7 +201,7 @@ static void md_video(FILE *f, const AblateOptions *o, const VideoResult *v)
         if (r->error) {
             fputs(" failed: ", f);
             md_text(f, r->error);
-            fputs(" | | | | | | | | | | | |\n", f);
+            fputs(" | | | | | | | | | | | | | |\n", f);
             continue;
         }
         const Figures *g = &r->fig;
@@ -201,6 +212,11 @@ static void md_video(FILE *f, const AblateOptions *o, const VideoResult *v)
         md_fixed(f, g->gap_max, 3, "");
         md_fixed(f, g->longest_stretch, 3, "");
         md_fixed(f, g->coverage * 100, 1, "%");
+        if (v->shots)
+            fprintf(f, " %zu/%zu |", g->shots_covered, v->nshots);
+        else
+            fputs(" - |", f);
+        md_fixed(f, g->redundancy * 100, 1, "%");
         fprintf(f, " %lld |", (long long)r->frames_decoded);
         md_fixed(f, r->wall_s, 3, "");
         fprintf(f, " %llu | %llu |", (unsigned long long)r->tensor_bytes, (unsigned long long)r->tokens);
@@ -228,7 +244,9 @@ int report_write_md(const AblateOptions *o, Staging *st, const VideoResult *vide
     fputs("Figures per strategy, from the times of the frames returned: effective fps = frames / the span "
           "sampled; gaps between consecutive distinct times; the longest stretch of the video without a "
           "frame (from 0 to the first and from the last to the end included); coverage = share of the "
-          "1-second windows of the video holding a frame; wall time = planning, decoding and "
+          "1-second windows of the video holding a frame; shots covered = the video's shots (the scenes "
+          "strategy's, with its defaults) holding a frame; redundant = share of the distinct frames whose "
+          "change since the one before is below the dedup default; wall time = planning, decoding and "
           "preprocessing into a scratch buffer. See README.md (ablate).\n\n", f);
     for (size_t i = 0; i < nvideos; i++)
         md_video(f, o, &videos[i]);

@@ -7,7 +7,10 @@
  * is a TICK-coloured column at AXIS_X + min(AXIS_W - 1, floor(t * AXIS_W /
  * duration)) covering the band but its top and bottom TICK_INSET lines. Under
  * the rows, the axis line carries marks at multiples of a round step, each
- * labelled with its time. */
+ * labelled with its time. Shot boundaries (the analysis pass's, as the scenes
+ * strategy finds them with its defaults) are CUT-coloured columns in each band's
+ * insets (lines 1 .. TICK_INSET - 1 and ROW_H - TICK_INSET .. ROW_H - 2); a time a
+ * content-aware strategy dropped is a DROP-coloured tick, under any kept tick. */
 #include "ablate.h"
 #include "font.h"
 #include "picture.h"
@@ -36,6 +39,8 @@ enum {
 #define TICK 0xFFB000
 #define TEXT 0xF2F2F2
 #define DIM 0x9A9A9A
+#define CUT 0x40C0FF  /* a shot boundary: in the band's insets, first and last line left */
+#define DROP 0xA04040 /* a time a content-aware strategy dropped: as a tick, under the kept */
 
 static const char *base_name(const char *path)
 {
@@ -110,6 +115,13 @@ static void draw(Picture *p, const AblateOptions *o, const VideoResult *v, int a
             picture_text(p, axis_x + GAP, y + (ROW_H - picture_text_height(2)) / 2, "failed", 2, DIM);
             continue;
         }
+        for (size_t c = 1; v->shots && c < v->nshots; c++) {
+            int x = axis_x + column(v->shots[c].start, d);
+            picture_fill(p, x, y + 1, 1, TICK_INSET - 1, CUT);
+            picture_fill(p, x, y + ROW_H - TICK_INSET, 1, TICK_INSET - 1, CUT);
+        }
+        for (size_t i = 0; i < r->n_dropped; i++)
+            picture_fill(p, axis_x + column(r->dropped[i], d), y + TICK_INSET, 1, ROW_H - 2 * TICK_INSET, DROP);
         for (size_t i = 0; i < r->frames; i++)
             picture_fill(p, axis_x + column(r->pts[i], d), y + TICK_INSET, 1, ROW_H - 2 * TICK_INSET, TICK);
     }

@@ -63,6 +63,7 @@ typedef struct PlanOptions {
     VsPlanSettings settings;
     int threads;
     int io_timeout_ms; /* --io-timeout: URLs' connect/read timeout (0 = the library's) */
+    int64_t max_tokens; /* --max-tokens: the sample's visual-token budget (0 = none) */
 } PlanOptions;
 void plan_options_default(PlanOptions *o);
 /* If argv[*i] is a plan option, consume it (and its value): 1; not one: 0;

@@ -110,6 +110,10 @@ int plan_option(PlanOptions *o, int argc, char **argv, int *i)
         if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 1, 10000000, &n) < 0)
             return -1;
         *(opt[3] == 'i' ? &o->settings.min_frames : &o->settings.max_frames) = n;
+    } else if (!strcmp(opt, "--max-tokens")) {
+        if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 1, INT32_MAX, &n) < 0)
+            return -1;
+        o->max_tokens = n;
     } else if (!strcmp(opt, "--seed")) {
         if (!(v = option_value(argc, argv, i)) || parse_int64(opt, v, 0, INT64_MAX, &n) < 0)
             return -1;
@@ -193,7 +197,8 @@ int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan
     int ret = vs_source_open(src, path, &ss);
     if (ret < 0)
         return ret;
-    if ((ret = vs_source_plan_input(*src, &in)) < 0 ||
+    if ((vs_strategy_needs_analysis(o->strategy) && (ret = vs_source_analyze(*src)) < 0) ||
+        (ret = vs_source_plan_input(*src, &in)) < 0 ||
         (ret = vs_plan_create(plan, &in, o->strategy, &o->settings)) < 0)
         vs_source_close(src);
     return ret;

@@ -139,7 +139,7 @@ static int parse_args(AblateOptions *o, int argc, char **argv, char **inputs, in
                 return usage_error("ablate: no token count is known for view '%s': give --tokens-per-frame",
                                    o->views[i].name);
             /* each view is one encoder's input; a smart view's count is per video (0 here) */
-            o->tokens_per_frame += preset_tokens_per_frame(o->views[i].name);
+            o->tokens_per_frame += o->views[i].resize == VS_RESIZE_SMART ? 0 : vs_view_tokens(&o->views[i], 1);
         }
     return parse_strategies(o, list, copy);
 }

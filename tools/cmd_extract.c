@@ -107,6 +107,7 @@ int extract_sample(Extract *x, VsShardWriter *w, const char *path, const char *k
     vs_sample_default_settings(&set);
     set.strategy = x->plan.strategy;
     set.plan = x->plan.settings;
+    set.max_tokens = x->plan.max_tokens;
     set.source.threads = x->plan.threads;
     set.source.io_timeout_ms = x->plan.io_timeout_ms;
     set.reader = x->reader;

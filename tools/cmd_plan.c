@@ -26,6 +26,8 @@ int cmd_plan(int argc, char **argv)
     }
     if (!path)
         return usage_error("plan: missing VIDEO");
+    if (o.max_tokens)
+        return usage_error("plan: --max-tokens counts the views' tokens: give it to extract, ablate or batch");
     VsSource *src = NULL;
     VsPlan *plan = NULL;
     int ret = open_and_plan(path, &o, &src, &plan);
@@ -43,14 +45,28 @@ int cmd_plan(int argc, char **argv)
             ok = !json_array_append_new(times, cli_json_real(t[i])) &&
                  (!indices || !json_array_append_new(ind, json_integer(indices[i]))) &&
                  (!clips || !json_array_append_new(cl, json_integer(clips[i])));
+        size_t ns = 0, nd = 0;
+        const VsPlanScene *sc = vs_plan_scenes(plan, &ns);
+        const VsPlanDrop *dr = vs_plan_dropped(plan, &nd);
+        int want_dropped = vs_strategy_needs_analysis(o.strategy) && !sc;
+        json_t *scenes = sc ? json_array() : NULL, *dropped = want_dropped ? json_array() : NULL;
+        ok = ok && (!sc || scenes) && (!want_dropped || dropped);
+        for (size_t i = 0; ok && sc && i < ns; i++)
+            ok = !json_array_append_new(scenes, json_pack("{s:o, s:o, s:o, s:I}", "start", cli_json_real(sc[i].start),
+                                                          "end", cli_json_real(sc[i].end), "score",
+                                                          cli_json_real(sc[i].score), "frames",
+                                                          (json_int_t)sc[i].frames));
+        for (size_t i = 0; ok && dropped && i < nd; i++)
+            ok = !json_array_append_new(dropped, json_pack("{s:o, s:o}", "time", cli_json_real(dr[i].time),
+                                                           "change", cli_json_real(dr[i].change)));
         json_t *j = NULL;
         if (ok) // (o* leaves out a member whose value is NULL)
-            j = json_pack("{s:o, s:s, s:o, s:I, s:o, s:o*, s:o*, s:s}", "path", cli_json_text(path), "strategy",
-                          vs_plan_strategy(plan), "duration", cli_json_real(vs_source_info(src)->duration),
+            j = json_pack("{s:o, s:s, s:o, s:I, s:o, s:o*, s:o*, s:s, s:o*, s:o*}", "path", cli_json_text(path),
+                          "strategy", vs_plan_strategy(plan), "duration", cli_json_real(vs_source_info(src)->duration),
                           "count", (json_int_t)n, "times", times, "indices", ind, "clips", cl, "note",
-                          vs_plan_note(plan));
+                          vs_plan_note(plan), "scenes", scenes, "dropped", dropped);
         else
-            json_decref(times), json_decref(ind), json_decref(cl);
+            json_decref(times), json_decref(ind), json_decref(cl), json_decref(scenes), json_decref(dropped);
         if (cli_json_print(stdout, j, 0) < 0) {
             fprintf(stderr, "vsample: %s: out of memory\n", path);
             code = EXIT_INTERNAL;

@@ -35,6 +35,8 @@ static const char usage[] =
     "                      hf-transformers, torchcodec-regular\n"
     "  --start T --end T   only times in [T_start, T_end), seconds from the stream start\n"
     "  --min-frames M --max-frames M   frame budget for fps:F\n"
+    "  --max-tokens N      extract/ablate/batch: at most N visual tokens per video (the\n"
+    "                      presets' tokens per frame; Qwen views also shrink)\n"
     "  --seed N            for jitter strategies (default 0)\n"
     "  --threads N         decoder threads (default: one per core)\n"
     "  --io-timeout S      URLs: connect/read timeout in seconds (default 30)\n"

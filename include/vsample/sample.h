@@ -61,7 +61,13 @@ typedef struct VsSampleSettings {
     VsReaderSettings reader; ///< backend, seek mode, prefetch, segments (default vs_reader_default_settings)
     int pad;                 ///< 1 = pad the frame count to the views' largest t_multiple by
                              ///< repeating the last frame, as Qwen2-VL's processor (default 1)
-    uint8_t reserved[64];
+    /// visual tokens the sample may hold over all its views (vs_view_tokens, padding
+    /// included): smart views get at most max_tokens * factor^2 total pixels (qwen-vl-utils'
+    /// total_pixels), then the plan keeps the most times that fit, spread evenly over it;
+    /// VS_ERR_INVALID_ARG when a view's tokens are unknown or one frame does not fit
+    /// (default 0 = no budget)
+    int64_t max_tokens;
+    uint8_t reserved[56];
 } VsSampleSettings;
 
 /// One video's sample. Thread-safety: Unsafe; independent samples may be used from

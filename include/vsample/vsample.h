@@ -221,7 +221,14 @@ typedef struct VsPlanInput {
     /// max(pts + duration) over the packets as they are, a packet without a
     /// duration ending at its pts (0 = unknown); torchcodec's end of stream
     double packet_end;
-    uint8_t reserved[40];
+    /// the analysis pass (vs_source_analyze): presentation times of the analysed
+    /// frames, increasing (NULL = not analysed); content-aware strategies need them
+    const double *analysis_times;
+    /// change score of each analysed frame: mean absolute difference of its 64x36
+    /// luma thumbnail from the previous analysed frame's, / 255 (0..1; the first is 0)
+    const double *analysis_scores;
+    size_t n_analysis;            ///< analysed frames (0 = none)
+    uint8_t reserved[16];
 } VsPlanInput;
 
 typedef struct VsPlanSettings {
@@ -239,15 +246,28 @@ typedef struct VsPlan VsPlan;
 /// Thread-safety: Safe.
 VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
+/// The analysis pass that content-aware strategies (scenes, dedup) plan from: one cheap
+/// decode of the whole video into 64x36 luma thumbnails and a change score per analysed
+/// frame (every frame up to 2 minutes, else frames 0.25 s apart with the frames no
+/// other refers to left undecoded). Runs once per source (later calls return at once);
+/// vs_source_plan_input() then carries the scores. Decodes from the start (the source
+/// is rewound); no reader may be open over src. Thread-safety: Unsafe, as src.
+VS_API int vs_source_analyze(VsSource *src);
+/// Seconds the analysis pass took (0 when it has not run). Thread-safety: Unsafe, as src.
+VS_API double vs_source_analysis_seconds(const VsSource *src);
+
 /// Fill in from a source's info. keyframe_times is set only when the source was
 /// scanned (VsSourceSettings.scan, or a file whose header has no duration and
 /// whose packets all carry presentation times); frame_times whenever the source
-/// was scanned. The arrays stay owned by src. Thread-safety: Unsafe, as src.
+/// was scanned; the analysis arrays once vs_source_analyze() ran. The arrays stay
+/// owned by src. Thread-safety: Unsafe, as src.
 VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
-/// strategy: "fps:F[,jitter]", "uniform:N[,jitter]", "clips:C,F,FPS", "keyframes",
-/// "timestamps:T1,T2,...", or a recipe that chooses the frames a public loader
+/// strategy: "fps:F[,jitter][,dedup[=T]]", "uniform:N[,jitter][,dedup[=T]]", "clips:C,F,FPS",
+/// "keyframes", "timestamps:T1,T2,...",
+/// "scenes[:per_scene=N,threshold=T,min_scene=S,max_frames=M]" (dedup and scenes need
+/// in->analysis_*: vs_strategy_needs_analysis), or a recipe that chooses the frames a public loader
 /// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, qwen2.5vl,
 /// qwen3vl, internvl, llava-video, lmms-eval, hf-transformers, torchcodec-regular
 /// (README lists the keys); a
@@ -264,6 +284,13 @@ VS_API int vs_plan_from_times(VsPlan **out, const VsPlanInput *in, const double 
 /// 1 when the strategy needs the source opened with VsSourceSettings.scan = 1
 /// (keyframes and the recipes), 0 when not. Thread-safety: Safe.
 VS_API int vs_strategy_needs_scan(const char *strategy);
+/// 1 when the strategy plans from the analysis pass (scenes, ",dedup"): the source must
+/// be analysed (vs_source_analyze) before vs_source_plan_input; 0 when not. Thread-safety: Safe.
+VS_API int vs_strategy_needs_analysis(const char *strategy);
+/// Defaults of the content-aware strategies (README "Content-aware strategies").
+#define VS_DEDUP_DEFAULT 0.01           ///< dedup: change below which a time is dropped
+#define VS_SCENE_THRESHOLD_DEFAULT 0.1  ///< scenes: a frame scoring above starts a shot
+#define VS_SCENE_MIN_DEFAULT 0.5        ///< scenes: seconds a shot lasts at least
 /// Thread-safety: Unsafe: no other thread may be reading plan.
 VS_API void vs_plan_free(VsPlan **plan);
 /// The accessors below: arrays and strings owned by plan, valid until vs_plan_free().
@@ -280,6 +307,23 @@ VS_API const int64_t *vs_plan_indices(const VsPlan *plan);
 VS_API int32_t vs_plan_num_clips(const VsPlan *plan);
 /// Canonical strategy text, e.g. "fps:2".
 VS_API const char *vs_plan_strategy(const VsPlan *plan);
+/// A shot the scenes strategy found: [start, end) in seconds, the score of the frame at
+/// start (the cut; 0 for the first shot) and the plan's frames inside it.
+typedef struct VsPlanScene {
+    double start, end;
+    double score;
+    int64_t frames;
+} VsPlanScene;
+/// A time a content-aware strategy dropped, with the change accumulated since the last
+/// time kept (below the threshold).
+typedef struct VsPlanDrop {
+    double time;
+    double change;
+} VsPlanDrop;
+/// scenes: the shots, in order, *n of them (NULL, *n = 0 for other strategies).
+VS_API const VsPlanScene *vs_plan_scenes(const VsPlan *plan, size_t *n);
+/// dedup: the times dropped, in order, *n of them (NULL, *n = 0 when none).
+VS_API const VsPlanDrop *vs_plan_dropped(const VsPlan *plan, size_t *n);
 /// What the planner decided that the user should know ("" if nothing), e.g.
 /// "fps:2 gives 7200 times > max 64: 64 uniform times instead".
 VS_API const char *vs_plan_note(const VsPlan *plan);
@@ -353,6 +397,12 @@ VS_API int vs_view_validate(const VsView *view);
 /// are. VS_ERR_INVALID_ARG for an aspect ratio above 200 (as qwen-vl-utils).
 /// A reader refuses a smart view that was not resolved for its source and plan.
 VS_API int vs_view_resolve(VsView *view, int display_width, int display_height, size_t frames);
+/// Visual tokens `frames` frames of this view become in its encoder: for a preset view,
+/// frames x one token per patch (siglip-384 729, clip-336 576, internvideo2-224 256,
+/// internvl-448 1024, apollo-siglip 729, apollo-internvideo2 256); for a smart (Qwen)
+/// view as resolved, ceil(frames / 2) * (height / factor) * (width / factor). 0 when
+/// unknown (a custom view, an unresolved smart view).
+VS_API int64_t vs_view_tokens(const VsView *view, size_t frames);
 /// Bytes of one frame of this view: 3 * width * height * dtype size.
 VS_API size_t vs_view_frame_bytes(const VsView *view);
 /// "u8", "f16", "bf16", "f32" and back (-1 for an unknown name).

@@ -314,14 +314,15 @@ def case_reports(tmp):
                 check(int(row[col]) == r[k], f"{tag}: CSV {col} {row[col]} != JSON {r[k]}")
             check(row["sheet"] == r["sheet"], f"{tag}: CSV sheet {row['sheet']}")
             cells = md[v["key"]].get(s)
-            if not check(cells and len(cells) == 12, f"{tag}: report.md row {cells}"):
+            if not check(cells and len(cells) == 14, f"{tag}: report.md row {cells}"):
                 continue
 
             def fixed(x, dec, scale=1):
                 return "-" if x is None else f"{x * scale:.{dec}f}"
             want_md = [str(r["frames"]), fixed(r["effective_fps"], 3), fixed(r["gap_min"], 3),
                        fixed(r["gap_mean"], 3), fixed(r["gap_max"], 3), fixed(r["longest_stretch"], 3),
-                       fixed(r["coverage"], 1, 100) + "%", str(r["frames_decoded"]), fixed(r["wall_s"], 3),
+                       fixed(r["coverage"], 1, 100) + "%", f"{r['shots_covered']}/{len(v['shots'])}",
+                       ("-" if r["redundancy"] is None else fixed(r["redundancy"], 1, 100) + "%"), str(r["frames_decoded"]), fixed(r["wall_s"], 3),
                        str(r["tensor_bytes"]), str(r["visual_tokens"]), f"[sheet](<{r['sheet']}>)"]
             check(cells == want_md, f"{tag}: report.md {cells}, JSON says {want_md}")
     text = open(os.path.join(out, "report.md")).read()

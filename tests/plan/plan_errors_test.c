@@ -32,7 +32,7 @@ static void test_syntax(void)
     VsPlan *p = NULL;
     REQUIRE_INT(vs_plan_create(&p, &in, "fsp:2", NULL), VS_ERR_INVALID_ARG);
     REQUIRE_STR(vs_last_error(),
-                "unknown strategy 'fsp:2' (expected fps:F, uniform:N, clips:C,F,FPS, keyframes, timestamps:...)");
+                "unknown strategy 'fsp:2' (expected fps:F, uniform:N, clips:C,F,FPS, keyframes, timestamps:..., scenes)");
 
     static const char *const unknown[] = { "", "fps", "FPS:2", "uniform", "keyframes:2", "keyframes ",
                                            " fps:2", "random:4", "clips" };
@@ -46,7 +46,7 @@ static void test_syntax(void)
 
     refused(10.0, "fps:2,foo", "unknown option 'foo'");
     refused(10.0, "fps:2,", "unknown option ''");
-    refused(10.0, "fps:2,jitter,jitter", "nothing may follow");
+    refused(10.0, "fps:2,jitter,jitter", "given twice");
     refused(10.0, "uniform:4,Jitter", "unknown option 'Jitter'");
 
     static const char *const bad_n[] = { "uniform:", "uniform:0", "uniform:-3", "uniform:2.5", "uniform:1e3",

@@ -48,7 +48,8 @@ int main(void)
     BEGIN(VsPlanInput);
     FIELD(VsPlanInput, duration); FIELD(VsPlanInput, avg_frame_rate); FIELD(VsPlanInput, frame_count);
     FIELD(VsPlanInput, keyframe_times); FIELD(VsPlanInput, n_keyframes); FIELD(VsPlanInput, frame_times);
-    FIELD(VsPlanInput, n_frame_times); FIELD(VsPlanInput, packet_end); FIELD(VsPlanInput, reserved);
+    FIELD(VsPlanInput, n_frame_times); FIELD(VsPlanInput, packet_end); FIELD(VsPlanInput, analysis_times);
+    FIELD(VsPlanInput, analysis_scores); FIELD(VsPlanInput, n_analysis); FIELD(VsPlanInput, reserved);
     END();
 
     BEGIN(VsPlanSettings);
@@ -73,7 +74,7 @@ int main(void)
 
     BEGIN(VsSampleSettings);
     FIELD(VsSampleSettings, strategy); FIELD(VsSampleSettings, plan); FIELD(VsSampleSettings, source);
-    FIELD(VsSampleSettings, reader); FIELD(VsSampleSettings, pad); FIELD(VsSampleSettings, reserved);
+    FIELD(VsSampleSettings, reader); FIELD(VsSampleSettings, pad); FIELD(VsSampleSettings, max_tokens); FIELD(VsSampleSettings, reserved);
     END();
 
     BEGIN(VsReaderSettings);

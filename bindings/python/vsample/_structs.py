@@ -80,7 +80,10 @@ class VsPlanInput(Structure):
         ("frame_times", POINTER(c_double)),
         ("n_frame_times", c_size_t),
         ("packet_end", c_double),
-        ("reserved", c_uint8 * 40),
+        ("analysis_times", POINTER(c_double)),
+        ("analysis_scores", POINTER(c_double)),
+        ("n_analysis", c_size_t),
+        ("reserved", c_uint8 * 16),
     ]
 
 
@@ -153,7 +156,8 @@ class VsSampleSettings(Structure):
         ("source", VsSourceSettings),
         ("reader", VsReaderSettings),
         ("pad", c_int),
-        ("reserved", c_uint8 * 64),
+        ("max_tokens", c_int64),
+        ("reserved", c_uint8 * 56),
     ]
 
 
@@ -182,6 +186,9 @@ PROTOTYPES = {
     "vs_source_plan_input": (c_int, [c_void_p, POINTER(VsPlanInput)]),
     "vs_plan_create": (c_int, [_handle, POINTER(VsPlanInput), c_char_p, POINTER(VsPlanSettings)]),
     "vs_strategy_needs_scan": (c_int, [c_char_p]),
+    "vs_strategy_needs_analysis": (c_int, [c_char_p]),
+    "vs_source_analyze": (c_int, [c_void_p]),
+    "vs_view_tokens": (c_int64, [POINTER(VsView), c_size_t]),
     "vs_plan_free": (None, [_handle]),
     "vs_plan_count": (c_size_t, [c_void_p]),
     "vs_plan_times": (POINTER(c_double), [c_void_p]),

@@ -1,0 +1,136 @@
+/* The content-aware strategies (scenes, dedup) as pure functions of a made-up
+ * analysis: 10 s at 10 analysed frames per second, cuts at 3 s and 6 s, the
+ * shot [3, 6) frozen (score 0), the others moving (0.03 per frame). */
+#include "require.h"
+
+enum { N = 100 };
+static double times[N], scores[N];
+
+static VsPlanInput input(void)
+{
+    for (int i = 0; i < N; i++) {
+        times[i] = i / 10.0;
+        scores[i] = i == 0 ? 0 : i == 30 || i == 60 ? 0.5 : i > 30 && i < 60 ? 0 : 0.03;
+    }
+    VsPlanInput in = {.duration = 10, .avg_frame_rate = 10, .frame_count = N, .analysis_times = times,
+                      .analysis_scores = scores, .n_analysis = N};
+    return in;
+}
+
+static VsPlan *make(const char *strategy, const VsPlanSettings *set)
+{
+    VsPlanInput in = input();
+    VsPlan *p = NULL;
+    if (vs_plan_create(&p, &in, strategy, set) < 0)
+        FAIL("'%s': %s", strategy, vs_last_error());
+    return p;
+}
+
+static void test_scenes(void)
+{
+    VsPlan *p = make("scenes:per_scene=2", NULL);
+    size_t ns;
+    const VsPlanScene *sc = vs_plan_scenes(p, &ns);
+    REQUIRE_INT(ns, 3);
+    REQUIRE_NEAR(sc[0].start, 0, 0); REQUIRE_NEAR(sc[0].end, 3, 1e-12);
+    REQUIRE_NEAR(sc[1].start, 3, 1e-12); REQUIRE_NEAR(sc[1].end, 6, 1e-12); REQUIRE_NEAR(sc[1].score, 0.5, 0);
+    REQUIRE_NEAR(sc[2].end, 10, 0);
+    static const double want[] = {0.75, 2.25, 3.75, 5.25, 7, 9};
+    REQUIRE_INT(vs_plan_count(p), 6);
+    for (int i = 0; i < 6; i++)
+        REQUIRE_NEAR(vs_plan_times(p)[i], want[i], 1e-12);
+    REQUIRE_STR(vs_plan_strategy(p), "scenes:per_scene=2,threshold=0.1,min_scene=0.5");
+    vs_plan_free(&p);
+
+    /* capped at 4: the shortest shot [0, 3) (tied with [3, 6): the earlier) merges with its
+     * only neighbour, and [0, 6) then holds 2 frames */
+    p = make("scenes:per_scene=2,max_frames=4", NULL);
+    static const double capped[] = {1.5, 4.5, 7, 9};
+    REQUIRE_INT(vs_plan_count(p), 4);
+    for (int i = 0; i < 4; i++)
+        REQUIRE_NEAR(vs_plan_times(p)[i], capped[i], 1e-12);
+    REQUIRE_HAS(vs_plan_note(p), "merged");
+    vs_plan_free(&p);
+
+    /* a threshold above every cut: one shot; min_scene past a cut ignores it */
+    p = make("scenes:threshold=0.6", NULL);
+    REQUIRE(vs_plan_scenes(p, &ns) && ns == 1);
+    vs_plan_free(&p);
+    p = make("scenes:min_scene=3.5", NULL);
+    sc = vs_plan_scenes(p, &ns);
+    REQUIRE_INT(ns, 2);
+    REQUIRE_NEAR(sc[1].start, 6, 1e-12);
+    vs_plan_free(&p);
+}
+
+static void test_dedup(void)
+{
+    /* fps:2: 0.5 s apart = 5 moving frames = 0.15 of change, kept; the frozen shot's
+     * times after its first (3.0, the cut) are dropped */
+    VsPlan *p = make("fps:2,dedup", NULL);
+    size_t nd;
+    const VsPlanDrop *d = vs_plan_dropped(p, &nd);
+    REQUIRE_INT(nd, 5);
+    REQUIRE_NEAR(d[0].time, 3.5, 1e-12);
+    REQUIRE_NEAR(d[0].change, 0, 1e-12);
+    REQUIRE_INT(vs_plan_count(p), 15);
+    for (size_t i = 0; i < vs_plan_count(p); i++) {
+        double t = vs_plan_times(p)[i];
+        REQUIRE(t < 3.25 || t > 5.9);
+    }
+    REQUIRE_STR(vs_plan_strategy(p), "fps:2,dedup=0.01");
+    vs_plan_free(&p);
+
+    /* a threshold above the moving shots' change drops them too */
+    p = make("fps:2,dedup=0.2", NULL);
+    REQUIRE(vs_plan_count(p) < 10);
+    vs_plan_free(&p);
+
+    /* min_frames: the most different of the dropped come back */
+    VsPlanSettings set;
+    vs_plan_default_settings(&set);
+    set.min_frames = 17;
+    p = make("fps:2,dedup", &set);
+    REQUIRE_INT(vs_plan_count(p), 17);
+    vs_plan_dropped(p, &nd);
+    REQUIRE_INT(nd, 3);
+    vs_plan_free(&p);
+
+    p = make("uniform:10,jitter,dedup=0.001", NULL);
+    REQUIRE_STR(vs_plan_strategy(p), "uniform:10,jitter,dedup=0.001");
+    vs_plan_free(&p);
+}
+
+static void test_refused(void)
+{
+    VsPlanInput in = input();
+    in.analysis_times = NULL;
+    in.n_analysis = 0;
+    VsPlan *p = NULL;
+    REQUIRE_INT(vs_plan_create(&p, &in, "scenes", NULL), VS_ERR_INVALID_ARG);
+    REQUIRE_HAS(vs_last_error(), "analysis");
+    REQUIRE_INT(vs_plan_create(&p, &in, "fps:2,dedup", NULL), VS_ERR_INVALID_ARG);
+    in = input();
+    static const char *const bad[] = {"scenes:", "scenes:per_scene=0", "scenes:threshold=2", "scenes:foo=1",
+                                      "scenes:per_scene=2,per_scene=3", "fps:2,dedup=0", "fps:2,dedup,dedup",
+                                      "fps:2,dedupe", "uniform:4,dedup=x", "scenes:min_scene=-1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (vs_plan_create(&p, &in, bad[i], NULL) != VS_ERR_INVALID_ARG)
+            FAIL("'%s' accepted", bad[i]);
+    REQUIRE(vs_strategy_needs_analysis("scenes"));
+    REQUIRE(vs_strategy_needs_analysis("scenes:per_scene=2"));
+    REQUIRE(vs_strategy_needs_analysis("fps:2,dedup"));
+    REQUIRE(vs_strategy_needs_analysis("uniform:8,jitter,dedup=0.1"));
+    REQUIRE(!vs_strategy_needs_analysis("fps:2"));
+    REQUIRE(!vs_strategy_needs_analysis("fps:2,dedupe"));
+    REQUIRE(!vs_strategy_needs_analysis("scenesx"));
+    REQUIRE(!vs_strategy_needs_analysis(NULL));
+}
+
+int main(void)
+{
+    test_scenes();
+    test_dedup();
+    test_refused();
+    return 0;
+}
