@@ -4,7 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 packages="meson ninja-build pkg-config gcc libc6-dev libavformat-dev libavcodec-dev libavutil-dev
   libswscale-dev libjansson-dev nettle-dev libstb-dev ffmpeg python3-numpy python3-pil python3-av python3-opencv
-  python3-torch python3-torchvision python3-setuptools python3-pip python3-venv strace
+  python3-torch python3-torchvision python3-setuptools python3-pip python3-venv strace clang libclang-rt-14-dev
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers"
 missing=""
 for p in $packages; do
