@@ -18,11 +18,9 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 try:
@@ -35,6 +33,7 @@ BIN = os.environ.get("VSAMPLE_BIN", "")
 TESTS = os.environ.get("VSAMPLE_TESTS", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, TESTS)
 import st_reader  # noqa: E402
+from silent_server import silent_server  # noqa: E402
 
 FAILURES = []
 VIEW = ["--size", "32x24", "--dtype", "u8", "--layout", "thwc", "--filter", "bilinear"]
@@ -527,21 +526,6 @@ def case_interrupt(tmp):
         same_tree(out, os.path.join(tmp, "ref"), f"{sig.name} then re-run")
 
 
-def silent_server():
-    """A local HTTP server that accepts connections and never answers (the stalled input)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(8)
-    held = []
-
-    def loop():
-        while True:
-            try:
-                held.append(s.accept()[0])
-            except OSError:
-                return
-    threading.Thread(target=loop, daemon=True).start()
-    return s, held
 
 
 def case_timeout(tmp):

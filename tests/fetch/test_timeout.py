@@ -6,14 +6,13 @@ mean no limit (only checked as accepted here)."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import cli
+from silent_server import silent_server  # noqa: E402
 
 cli.require()
 if not shutil.which("ffmpeg"):
@@ -29,20 +28,6 @@ def expect(cond, what):
         print("FAIL:", what)
 
 
-def silent_server():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(8)
-    held = []
-
-    def loop():
-        while True:
-            try:
-                held.append(s.accept()[0])
-            except OSError:
-                return
-    threading.Thread(target=loop, daemon=True).start()
-    return s, held
 
 
 tmp = tempfile.mkdtemp(prefix="vsample-timeout-")

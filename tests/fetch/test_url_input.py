@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli  # noqa: E402
+from silent_server import silent_server  # noqa: E402
 
 cli.require()
 if shutil.which("ffmpeg") is None:
@@ -90,24 +91,6 @@ def serve():
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
-
-
-def silent_server():
-    """Accepts connections and never answers."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(8)
-    held = []
-
-    def loop():
-        while True:
-            try:
-                c, _ = s.accept()
-            except OSError:
-                return
-            held.append(c)
-    threading.Thread(target=loop, daemon=True).start()
-    return s, held
 
 
 def make_video(path, faststart):
