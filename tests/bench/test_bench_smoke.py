@@ -46,6 +46,7 @@ def main():
     expect["g"] = ["vsample", "vsample approx"]
     expect["h"] = ["full decode", "vsample"]
     expect["i"] = ["full decode", "vsample"]
+    expect["j"] = ["vsample pack + stream"]
     for workload, tools in expect.items():
         for tool in tools:
             r = rows.get((workload, tool))
