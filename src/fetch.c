@@ -362,6 +362,22 @@ static double end_slack(const VsReader *r)
     return 2.0 / fps > 1.0 ? 2.0 / fps : 1.0;
 }
 
+/* The views of frame into out's own buffers (made on first use, kept with the slot). */
+static int keep_views(VsReader *r, const AVFrame *frame, VsFetched *out)
+{
+    if (!out->tensors) {
+        if (!(out->tensors = calloc(r->nviews, sizeof(*out->tensors))))
+            return vs_error(VS_ERR_NOMEM, "%s: out of memory", r->src->info.path);
+        out->ntensors = r->nviews;
+        for (size_t v = 0; v < r->nviews; v++)
+            if (!(out->tensors[v] = malloc(r->view_bytes[v])))
+                return vs_error(VS_ERR_NOMEM, "%s: out of memory", r->src->info.path);
+    }
+    int ret = vs_backend_run(&r->prep, frame, r->src->info.rotation, out->tensors);
+    out->has_tensors = ret >= 0;
+    return ret;
+}
+
 /* The next planned frame into out (a reference): 1, 0 at the end of the
  * plan, or an error. Runs on the prefetch thread when there is one. */
 static int fetch_next(void *opaque, VsFetched *out)
@@ -384,8 +400,13 @@ static int fetch_next(void *opaque, VsFetched *out)
                         r->src->info.duration, t);
     }
     av_frame_unref(out->frame);
-    if ((ret = av_frame_ref(out->frame, frame)) < 0)
+    out->has_tensors = 0;
+    if (r->preprocess_ahead) { /* a split decoder: the views, made here, on this decoder's thread */
+        if ((ret = keep_views(r, frame, out)) < 0)
+            return ret;
+    } else if ((ret = av_frame_ref(out->frame, frame)) < 0) {
         return vs_error(VS_ERR_NOMEM, "%s: out of memory", r->src->info.path);
+    }
     out->index = r->pos;
     out->target = t;
     out->pts = pts;
@@ -529,7 +550,11 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
         return fail_with(r, ret, f->msg);
     if (ret == 0)
         return 0;
-    if (dst && (ret = vs_backend_run(&r->prep, f->frame, r->src->info.rotation, dst)) < 0) {
+    if (dst && f->has_tensors) { /* preprocessed by the split decoder that fetched it */
+        for (size_t v = 0; v < f->ntensors; v++)
+            if (dst[v])
+                memcpy(dst[v], f->tensors[v], r->view_bytes[v]);
+    } else if (dst && (ret = vs_backend_run(&r->prep, f->frame, r->src->info.rotation, dst)) < 0) {
         give_back(r, f);
         return ret;
     }
@@ -557,16 +582,13 @@ static int all_on_keyframes(const VsSource *src, const double *sorted, size_t n)
 
 /* Buffers for VS_READER_BATCH frames of every view: the Vulkan backend
  * preprocesses frames in batches (next_batched). */
-static int batch_init(VsReader *r, const VsView *views, size_t nviews)
+static int batch_init(VsReader *r, size_t nviews)
 {
     VsBatch *b = &r->batch;
-    r->nviews = nviews;
-    if (!(r->view_bytes = calloc(nviews, sizeof(*r->view_bytes))) ||
-        !(b->out = calloc(nviews, sizeof(*b->out))) ||
+    if (!(b->out = calloc(nviews, sizeof(*b->out))) ||
         !(b->dsts = calloc(nviews * VS_READER_BATCH, sizeof(*b->dsts))))
         return VS_ERR_NOMEM;
     for (size_t v = 0; v < nviews; v++) {
-        r->view_bytes[v] = vs_view_frame_bytes(&views[v]);
         if (!(b->out[v] = malloc(r->view_bytes[v] * VS_READER_BATCH)))
             return VS_ERR_NOMEM;
     }
@@ -657,13 +679,20 @@ int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, con
     r->keys_only = all_on_keyframes(src, r->sorted, r->n);
     if (nviews && (ret = vs_backend_open(&r->prep, views, nviews, settings)) < 0)
         goto fail;
-    if (nviews && r->prep.kind == VS_BACKEND_VULKAN && (ret = batch_init(r, views, nviews)) < 0)
+    if (nviews && !(r->view_bytes = calloc(nviews, sizeof(*r->view_bytes))))
+        goto fail;
+    r->nviews = nviews;
+    for (size_t v = 0; v < nviews; v++)
+        r->view_bytes[v] = vs_view_frame_bytes(&views[v]);
+    /* a split decoder given views (fetch_parallel.c) hands out views it made itself */
+    r->preprocess_ahead = !may_split && nviews > 0;
+    if (nviews && r->prep.kind == VS_BACKEND_VULKAN && (ret = batch_init(r, nviews)) < 0)
         goto fail;
     r->key_pts = r->key_dts = AV_NOPTS_VALUE;
     r->at_start = 1;
     /* A sorted plan over an indexed video: stretches of it decoded by
      * independent decoders at once (fetch_parallel.c). */
-    if (may_split && (ret = vs_reader_split(r, settings)) < 0)
+    if (may_split && (ret = vs_reader_split(r, views, nviews, settings)) < 0)
         goto fail;
     if (r->nchildren) {
         *out = r;

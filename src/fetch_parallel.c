@@ -16,14 +16,17 @@
 #include <unistd.h>
 
 #define MAX_CHILDREN 4
-/* Memory follows the frame size. The children's queues share one budget of
- * decoded frames (48 MiB: 64 frames each of 640x360, 8 each of 1080p with two
- * children); and each child's decoder holds about DECODER_FRAMES frames of its
- * own (references, reordering), so no more children run than fit SPLIT_BYTES
- * with their queues at the least depth: 4K (12 MiB a frame) gets one decoder.
- * With 96 MiB a child before, fps:2 peaked at 284 MB on a 3-minute 1080p
- * video and 343 MB on a 10-second 4K one; now 194 MB and 274 MB. */
-#define QUEUE_BYTES ((size_t)48 << 20)
+/* Memory follows the frame size. What the children queue shares one budget
+ * (32 MiB): on the CPU backend, when the views of a frame are smaller than the
+ * decoded frame, each child preprocesses on its own thread and queues views
+ * (siglip-384 f16: 0.9 MB against 3.1 MB for a 1080p frame), else decoded
+ * frames (46 each of 640x360, 6 each of 1080p with two children). Each child's
+ * decoder also holds about DECODER_FRAMES frames of its own (references,
+ * reordering), so no more children run than fit SPLIT_BYTES with their queues
+ * at the least depth: 4K (12 MiB a frame) gets one decoder. With 96 MiB of
+ * frames a child before, fps:2 siglip-384 peaked at 284 MB on a 3-minute 1080p
+ * video and 343 MB on a 10-second 4K one (docs/PERFORMANCE.md has today's). */
+#define QUEUE_BYTES ((size_t)32 << 20)
 #define DECODER_FRAMES 8
 #define MIN_DEPTH 6
 #define SPLIT_BYTES ((size_t)160 << 20)
@@ -65,7 +68,7 @@ static size_t cut_stretches(const VsReader *r, size_t want, size_t *cut, size_t 
     return n;
 }
 
-int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
+int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsReaderSettings *settings)
 {
     const VsSource *src = r->src;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -81,11 +84,16 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
      * takes another child's. */
     size_t frame = (size_t)src->info.coded_width * (size_t)src->info.coded_height * 3 / 2 *
                    (src->info.bit_depth > 8 ? 2 : 1);
-    size_t fit = frame ? SPLIT_BYTES / (frame * (DECODER_FRAMES + MIN_DEPTH)) : workers;
+    size_t view_bytes = 0;
+    for (size_t v = 0; v < nviews; v++)
+        view_bytes += r->view_bytes[v];
+    int ahead = nviews && r->prep.kind == VS_BACKEND_CPU && view_bytes < frame;
+    size_t item = ahead ? view_bytes : frame; /* what a queue holds */
+    size_t fit = frame ? SPLIT_BYTES / (frame * DECODER_FRAMES + item * MIN_DEPTH) : workers;
     workers = fit < workers ? fit : workers;
     if (workers < 2)
         return 0;
-    size_t depth = frame ? QUEUE_BYTES / workers / frame : VS_PREFETCH_MAX;
+    size_t depth = item ? QUEUE_BYTES / workers / item : VS_PREFETCH_MAX;
     depth = depth < MIN_DEPTH ? MIN_DEPTH : depth > VS_PREFETCH_MAX ? VS_PREFETCH_MAX : depth;
     size_t want = r->n / (workers * 4), max_cuts = r->n;
     want = want > depth - 2 ? depth - 2 : want < 4 ? 4 : want;
@@ -115,6 +123,7 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
     VsReaderSettings rs;
     vs_reader_default_settings(&rs);
     rs.prefetch = (int)(longest + 2 < depth ? longest + 2 : depth);
+    rs.backend = VS_BACKEND_CPU;
     for (size_t c = 0; c < workers; c++) {
         size_t m = 0;
         for (size_t i = 0; i < r->n; i++)
@@ -126,7 +135,8 @@ int vs_reader_split(VsReader *r, const VsReaderSettings *settings)
             }
         /* one decoding thread each: the children are the parallelism */
         if ((ret = vs_source_reopen(&r->child_src[c], src, 1)) < 0 ||
-            (ret = vs_reader_open_times(&r->children[c], r->child_src[c], times, clips, m, NULL, 0, &rs, 0)) < 0)
+            (ret = vs_reader_open_times(&r->children[c], r->child_src[c], times, clips, m, ahead ? views : NULL,
+                                        ahead ? nviews : 0, &rs, 0)) < 0)
             goto done;
         r->nchildren = c + 1;
     }

@@ -93,8 +93,14 @@ void vs_prefetch_stop(VsPrefetch *p)
     pthread_cond_destroy(&p->changed);
     pthread_mutex_destroy(&p->lock);
     for (int i = 0; i < p->depth; i++) {
-        av_frame_free(&p->slots[i].frame);
-        vs_keep_text(&p->slots[i].msg, NULL);
+        VsFetched *f = &p->slots[i];
+        av_frame_free(&f->frame);
+        vs_keep_text(&f->msg, NULL);
+        for (size_t v = 0; v < f->ntensors; v++)
+            free(f->tensors[v]);
+        free(f->tensors);
+        f->tensors = NULL;
+        f->ntensors = 0;
     }
     p->running = 0;
 }

@@ -16,6 +16,10 @@ typedef struct VsFetched {
     size_t index;
     int status;       /* 1 a frame, 0 the end, < 0 an error (message in msg) */
     char *msg;        /* owned: vs_keep_text(), freed with the slot */
+    void **tensors;   /* a split decoder that preprocesses: the views of the frame (owned, ntensors
+                       * buffers made by the producer, freed with the slot); NULL otherwise */
+    size_t ntensors;
+    int has_tensors;  /* tensors hold this item's views (frame is then empty) */
 } VsFetched;
 
 /* Fill *out: returns 1 (a frame), 0 (the end) or a negative VS_ERR_*. */

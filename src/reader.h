@@ -62,7 +62,8 @@ struct VsReader {
     VsFetched fetched;   /* the frame in hand without prefetching */
     VsBatch batch;       /* Vulkan: tensors preprocessed ahead, handed out in order */
     size_t nviews;
-    size_t *view_bytes;
+    size_t *view_bytes;  /* of each view (split decoders that preprocess, the Vulkan batch) */
+    int preprocess_ahead; /* a split decoder: hand out views made on its own thread, not frames */
     struct VsReader **children; /* split: independent readers, one per stretch set */
     VsSource **child_src;       /* their own opens of the file */
     size_t nchildren, nchild_slots; /* open, allocated */
@@ -81,12 +82,13 @@ int vs_reader_seek_before(VsReader *r, int64_t ts);
 /* Fill r->prev with the frame displayed at t (or r->next: *use_next). */
 int vs_reader_find_frame(VsReader *r, double t, int *use_next);
 /* Open a reader over explicit times (vs_reader_open's core); may_split lets
- * it split a sorted plan across child readers. */
+ * it split a sorted plan across child readers. A child (may_split 0) given
+ * views preprocesses on its own decoding thread and hands out the views. */
 int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, const int32_t *clips, size_t n,
                          const VsView *views, size_t nviews, const VsReaderSettings *settings, int may_split);
 /* Split r's plan across child readers when it pays (fetch_parallel.c): 0
  * (split or not: r->nchildren says) or an error. */
-int vs_reader_split(VsReader *r, const VsReaderSettings *settings);
+int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsReaderSettings *settings);
 void vs_reader_close_children(VsReader *r);
 /* Frames a caller may ask to have decoded ahead (VsReaderSettings.prefetch). */
 #define VS_PREFETCH_USER_MAX 8

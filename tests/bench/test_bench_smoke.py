@@ -40,6 +40,7 @@ def main():
             rows[(cells[0][1], cells[1])] = cells
     failures = []
     expect = {w: ["full decode", "vsample", "ffmpeg-cli", "pyav-pil", "opencv"] for w in "ad"}
+    expect["a"].append("vsample fsync")
     expect["b"] = ["full decode", "vsample", "vsample approx"]
     expect["c"] = ["full decode", "vsample"]
     expect["e"] = ["vk_bench"]
