@@ -28,6 +28,21 @@ def _bad(path, why):
     return Error(VS_ERR_INVALID_DATA, f"{path}: {why}")
 
 
+def read_index(directory, hint):
+    """(path, parsed JSON) of DIR/index.json; a missing, unreadable or non-JSON file is one
+    vsample.Error naming it (hint: what a missing one suggests)."""
+    path = os.path.join(directory, "index.json")
+    try:
+        with open(path, "rb") as f:
+            return path, json.load(f)
+    except FileNotFoundError:
+        raise Error(VS_ERR_NOT_FOUND, f"{path}: no such file ({hint})") from None
+    except OSError as e:
+        raise Error(VS_ERR_IO, f"{path}: {e.strerror}") from None
+    except ValueError as e:
+        raise _bad(path, f"not JSON: {e}") from None
+
+
 class _ShardFile:
     """One safetensors file, mapped read-only; tensors made on demand, all viewing the map."""
 
@@ -175,16 +190,7 @@ class Shards:
 
     def __init__(self, directory):
         self.directory = os.fspath(directory)
-        path = os.path.join(self.directory, "index.json")
-        try:
-            with open(path, "rb") as f:
-                index = json.load(f)
-        except FileNotFoundError:
-            raise Error(VS_ERR_NOT_FOUND, f"{path}: no such file (not a vsample shard directory?)") from None
-        except OSError as e:
-            raise Error(VS_ERR_IO, f"{path}: {e.strerror}") from None
-        except ValueError as e:
-            raise _bad(path, f"not JSON: {e}") from None
+        path, index = read_index(self.directory, "not a vsample shard directory?")
         if not isinstance(index, dict) or not isinstance(index.get("samples"), dict):
             raise _bad(path, "no \"samples\" object")
         if index.get("format", "vsample-shards") != "vsample-shards":

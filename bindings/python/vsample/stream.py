@@ -19,8 +19,8 @@ import json
 import os
 import random
 
-from ._lib import VS_ERR_INVALID_ARG, VS_ERR_INVALID_DATA, VS_ERR_IO, VS_ERR_NOT_FOUND, Error
-from .shards import _ShardFile
+from ._lib import VS_ERR_INVALID_ARG, VS_ERR_INVALID_DATA, Error
+from .shards import _ShardFile, read_index
 
 try:  # an IterableDataset when torch is there, a plain iterable otherwise
     import torch
@@ -59,16 +59,7 @@ class ShardStream(_Base):
             raise Error(VS_ERR_INVALID_ARG, f"shuffle_buffer: {shuffle_buffer} < 0")
         self.shuffle_buffer, self.seed, self.epoch = int(shuffle_buffer), int(seed), 0
         self.views = None if views is None else list(views)
-        path = os.path.join(self.directory, "index.json")
-        try:
-            with open(path, "rb") as f:
-                index = json.load(f)
-        except FileNotFoundError:
-            raise Error(VS_ERR_NOT_FOUND, f"{path}: no such file (not a vsample output?)") from None
-        except OSError as e:
-            raise Error(VS_ERR_IO, f"{path}: {e.strerror}") from None
-        except ValueError as e:
-            raise Error(VS_ERR_INVALID_DATA, f"{path}: not JSON: {e}") from None
+        path, index = read_index(self.directory, "not a vsample output?")
         fmt = index.get("format") if isinstance(index, dict) else None
         if fmt == "vsample-pack":
             self._shards = [s["name"] for s in index["shards"]]
