@@ -229,7 +229,7 @@ static int seek_to_start(VsReader *r)
  * there, if it has a time, must be that one's. 1 done (the key packet queued
  * for the decoder), 0 not possible (then the demuxer's own seek), or a read
  * error. */
-static int seek_by_scan(VsReader *r, int64_t ts)
+int vs_reader_seek_by_scan(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
     const VsKeyIndex *k = &src->keys;
@@ -263,7 +263,7 @@ int vs_reader_seek_before(VsReader *r, int64_t ts)
     if (src->no_timestamps) /* no time to seek by: count frames from the start */
         return seek_to_start(r);
     if (vs_source_seeks_by_scan(src)) {
-        int ret = seek_by_scan(r, ts);
+        int ret = vs_reader_seek_by_scan(r, ts);
         if (ret != 0)
             return ret < 0 ? ret : 0;
     }

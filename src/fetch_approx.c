@@ -38,16 +38,12 @@ static int seek_to_key(VsReader *r, double key, double blind_t)
     VsSource *src = r->src;
     if (!isnan(blind_t))
         return vs_reader_seek_before(r, vs_source_sec_to_ts(src, blind_t));
-    if (!src->indexed && src->keys.built && !(src->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK)) {
-        /* No index to seek by time: the scan saw where the keyframe lies. */
-        size_t k = vs_first_time_at_or_after(src->keys.key_times, src->keys.n_keys, key - TIME_EPS);
-        if (k < src->keys.n_keys && src->keys.key_pos[k] >= 0 &&
-            av_seek_frame(src->fmt, src->st->index, src->keys.key_pos[k], AVSEEK_FLAG_BYTE) >= 0) {
-            vs_reader_restart_decoder(r);
-            r->at_start = 0;
-            r->after_seek = 1;
-            return 0;
-        }
+    if (vs_source_seeks_by_scan(src)) {
+        /* No index to seek by time: the scan saw where the keyframe lies (the exact
+         * reader's byte seek, to the last keyframe shown at or before key). */
+        int ret = vs_reader_seek_by_scan(r, vs_source_sec_to_ts(src, key + TIME_EPS));
+        if (ret != 0)
+            return ret < 0 ? ret : 0;
     }
     /* Demuxers seek by their own idea of a keyframe's time (decode or
      * presentation): aim between that keyframe and the one after it. */

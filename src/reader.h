@@ -88,6 +88,10 @@ int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, con
                          const VsView *views, size_t nviews, const VsReaderSettings *settings, int may_split);
 /* Split r's plan across child readers when it pays (fetch_parallel.c): 0
  * (split or not: r->nchildren says) or an error. */
+/* Where the source seeks by its packet scan (vs_source_seeks_by_scan): seek by
+ * byte position to the last keyframe shown at or before ts whose packet carries
+ * its time, landing checked. 1 done, 0 not possible, or a read error. */
+int vs_reader_seek_by_scan(VsReader *r, int64_t ts);
 int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsReaderSettings *settings);
 void vs_reader_close_children(VsReader *r);
 /* Frames a caller may ask to have decoded ahead (VsReaderSettings.prefetch). */
