@@ -1,11 +1,12 @@
 /* analysis: decode the video once, cheaply, into 64x36 luma thumbnails and a
- * change score per analysed frame. The only decoding done to plan: the
- * content-aware strategies read its scores (VsPlanInput.analysis_*), never the
- * pixels, so that the plan stays a pure function. */
+ * change score per analysed frame, for the scenes strategy, which reads the
+ * scores (VsPlanInput.analysis_*), never the pixels, so that its plan stays a
+ * pure function. (dedup decides from the frames fetched for its candidate
+ * times instead: src/dedup.c, src/sample_spool.c.) */
 #include "analysis.h"
 #include "source.h"
+#include "thumb.h"
 
-#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,15 +14,13 @@
 #include <string.h>
 #include <time.h>
 
-enum { THUMB = VS_ANALYSIS_W * VS_ANALYSIS_H };
-
 typedef struct Pass {
     VsSource *src;
     AVCodecContext *dec;
     AVFrame *frame;
     AVPacket *pkt;
     struct SwsContext *sws;
-    uint8_t thumb[2][THUMB]; /* the latest analysed thumbnail and the one before */
+    uint8_t thumb[2][VS_THUMB_BYTES]; /* the latest analysed thumbnail and the one before */
     int cur;
     double rate;             /* for frames without a timestamp */
     double next_due;         /* the next time a frame is analysed from */
@@ -58,29 +57,6 @@ static int open_decoder(Pass *p, int skip_nonref)
     return 0;
 }
 
-/* The frame's luma, area-averaged into p->thumb[p->cur]. */
-static int thumbnail(Pass *p, const AVFrame *f)
-{
-    p->sws = sws_getCachedContext(p->sws, f->width, f->height, (enum AVPixelFormat)f->format, VS_ANALYSIS_W,
-                                  VS_ANALYSIS_H, AV_PIX_FMT_GRAY8, SWS_AREA, NULL, NULL, NULL);
-    if (!p->sws)
-        return vs_error(VS_ERR_UNSUPPORTED, "%s: analysis: cannot scale %s frames", p->src->info.path,
-                        av_get_pix_fmt_name((enum AVPixelFormat)f->format));
-    uint8_t *dst[4] = {p->thumb[p->cur]};
-    int stride[4] = {VS_ANALYSIS_W};
-    if (sws_scale(p->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, stride) < 0)
-        return vs_error(VS_ERR_INTERNAL, "%s: analysis: scaling failed", p->src->info.path);
-    return 0;
-}
-
-static double score(const uint8_t *a, const uint8_t *b)
-{
-    unsigned sum = 0;
-    for (int i = 0; i < THUMB; i++)
-        sum += (unsigned)abs((int)a[i] - (int)b[i]);
-    return (double)sum / (255.0 * THUMB);
-}
-
 static int add_frame(Pass *p, const AVFrame *f)
 {
     VsAnalysis *a = p->out;
@@ -90,7 +66,7 @@ static int add_frame(Pass *p, const AVFrame *f)
                                                                : (a->n ? last + 1.0 / p->rate : 0.0);
     if (t <= last || t < p->next_due - 1e-7)
         return 0; /* a repeated time, or inside the stride */
-    int ret = thumbnail(p, f);
+    int ret = vs_thumb_make(&p->sws, f, p->thumb[p->cur], p->src->info.path);
     if (ret < 0)
         return ret;
     if (a->n == a->cap) {
@@ -105,7 +81,7 @@ static int add_frame(Pass *p, const AVFrame *f)
         a->cap = cap;
     }
     a->times[a->n] = t;
-    a->scores[a->n] = a->n ? score(p->thumb[p->cur], p->thumb[!p->cur]) : 0.0;
+    a->scores[a->n] = a->n ? vs_thumb_change(p->thumb[p->cur], p->thumb[!p->cur]) : 0.0;
     a->n++;
     p->cur = !p->cur;
     p->next_due = t + a->stride;

@@ -6,10 +6,6 @@
 
 #include <stddef.h>
 
-/* The thumbnail the scores compare: the Y plane area-averaged to this size
- * (whatever the aspect ratio: only differences between frames matter). */
-#define VS_ANALYSIS_W 64
-#define VS_ANALYSIS_H 36
 /* Up to this duration every frame is analysed; past it, frames at least
  * 1 / VS_ANALYSIS_LONG_RATE s apart, and the decoder skips the frames no
  * other frame refers to (see README "Content-aware strategies"). */
@@ -18,7 +14,7 @@
 
 typedef struct VsAnalysis {
     double *times;   /* presentation times of the analysed frames, increasing */
-    double *scores;  /* scores[i]: mean |Y_i - Y_{i-1}| / 255 over the thumbnails, 0..1; scores[0] = 0 */
+    double *scores;  /* scores[i]: vs_thumb_change of frames i - 1 and i (src/thumb.h), 0..1; scores[0] = 0 */
     size_t n, cap;
     double stride;   /* minimum seconds between analysed frames (0: every frame) */
     double seconds;  /* wall time of the pass */

@@ -10,6 +10,9 @@
  * target is retried further back), so exactness never depends on how a
  * demuxer seeks. */
 #include "reader.h"
+#include "thumb.h"
+
+#include <libswscale/swscale.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -378,6 +381,14 @@ static int keep_views(VsReader *r, const AVFrame *frame, VsFetched *out)
     return ret;
 }
 
+/* The frame's thumbnail into out's own buffer (made on first use, kept with the slot). */
+static int make_thumb(VsReader *r, const AVFrame *frame, VsFetched *out)
+{
+    if (!out->thumb && !(out->thumb = malloc(VS_THUMB_BYTES)))
+        return vs_error(VS_ERR_NOMEM, "%s: out of memory", r->src->info.path);
+    return vs_thumb_make(&r->thumb_sws, frame, out->thumb, r->src->info.path);
+}
+
 /* The next planned frame into out (a reference): 1, 0 at the end of the
  * plan, or an error. Runs on the prefetch thread when there is one. */
 static int fetch_next(void *opaque, VsFetched *out)
@@ -401,6 +412,8 @@ static int fetch_next(void *opaque, VsFetched *out)
     }
     av_frame_unref(out->frame);
     out->has_tensors = 0;
+    if (r->want_thumbs && (ret = make_thumb(r, frame, out)) < 0)
+        return ret;
     if (r->preprocess_ahead) { /* a split decoder: the views, made here, on this decoder's thread */
         if ((ret = keep_views(r, frame, out)) < 0)
             return ret;
@@ -487,6 +500,8 @@ static int fill_batch(VsReader *r)
             break;
         }
         int ret = av_frame_ref(b->frames[b->count], f->frame);
+        if (r->want_thumbs) /* before the slot goes back to the decoding thread */
+            memcpy(b->thumbs + (size_t)b->count * VS_THUMB_BYTES, f->thumb, VS_THUMB_BYTES);
         VsFetched copy = *f;
         give_back(r, f);
         if (ret < 0) {
@@ -515,7 +530,7 @@ static int fill_batch(VsReader *r)
     return 0;
 }
 
-static int next_batched(VsReader *r, void *const *dst, VsFrameInfo *info)
+static int next_batched(VsReader *r, void *const *dst, VsFrameInfo *info, uint8_t *thumb)
 {
     VsBatch *b = &r->batch;
     if (b->next == b->count) {
@@ -533,6 +548,8 @@ static int next_batched(VsReader *r, void *const *dst, VsFrameInfo *info)
             memcpy(dst[v], b->out[v] + (size_t)i * r->view_bytes[v], r->view_bytes[v]);
     if (info)
         *info = b->info[i];
+    if (thumb)
+        memcpy(thumb, b->thumbs + (size_t)i * VS_THUMB_BYTES, VS_THUMB_BYTES);
     return 1;
 }
 
@@ -540,10 +557,17 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
 {
     if (!r)
         return vs_error(VS_ERR_INVALID_ARG, "vs_reader_next: NULL reader");
+    return vs_reader_next_thumb(r, dst, info, NULL);
+}
+
+int vs_reader_next_thumb(VsReader *r, void *const *dst, VsFrameInfo *info, uint8_t *thumb)
+{
     if (r->failed)
         return vs_error(r->failed, "%s", vs_text(r->failed_msg));
+    if (thumb && !r->want_thumbs)
+        return vs_error(VS_ERR_INTERNAL, "%s: a thumbnail asked of a reader opened without them", r->src->info.path);
     if (dst && r->batch.out)
-        return next_batched(r, dst, info);
+        return next_batched(r, dst, info, thumb);
     VsFetched *f = take(r);
     int ret = f->status;
     if (ret < 0)
@@ -559,6 +583,8 @@ int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info)
         return ret;
     }
     set_info(info, f);
+    if (thumb)
+        memcpy(thumb, f->thumb, VS_THUMB_BYTES);
     give_back(r, f);
     return 1;
 }
@@ -595,6 +621,8 @@ static int batch_init(VsReader *r, size_t nviews)
     for (int i = 0; i < VS_READER_BATCH; i++)
         if (!(b->frames[i] = av_frame_alloc()))
             return VS_ERR_NOMEM;
+    if (r->want_thumbs && !(b->thumbs = malloc((size_t)VS_READER_BATCH * VS_THUMB_BYTES)))
+        return VS_ERR_NOMEM;
     return 0;
 }
 
@@ -605,6 +633,7 @@ static void batch_free(VsReader *r)
         free(b->out[v]);
     free(b->out);
     free(b->dsts);
+    free(b->thumbs);
     free(r->view_bytes);
     for (int i = 0; i < VS_READER_BATCH; i++)
         av_frame_free(&b->frames[i]);
@@ -617,21 +646,34 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+int vs_reader_check_settings(const VsSource *src, const VsReaderSettings *settings)
+{
+    if (settings && (settings->prefetch > VS_PREFETCH_USER_MAX || settings->segments < 0))
+        return vs_error(VS_ERR_INVALID_ARG, "%s: prefetch %d (at most %d) or segments %d out of range",
+                        src->info.path, settings->prefetch, VS_PREFETCH_USER_MAX, settings->segments);
+    return 0;
+}
+
 int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, const VsView *views,
                    size_t nviews, const VsReaderSettings *settings)
 {
     if (!out || !src || !plan || (nviews && !views))
         return vs_error(VS_ERR_INVALID_ARG, "vs_reader_open: NULL argument");
-    if (settings && (settings->prefetch > VS_PREFETCH_USER_MAX || settings->segments < 0))
-        return vs_error(VS_ERR_INVALID_ARG, "%s: prefetch %d (at most %d) or segments %d out of range",
-                        src->info.path, settings->prefetch, VS_PREFETCH_USER_MAX, settings->segments);
+    int ret = vs_reader_check_settings(src, settings);
+    if (ret < 0)
+        return ret;
+    if (vs_plan_dedup_pending(plan))
+        return vs_error(VS_ERR_INVALID_ARG, "%s: strategy '%s': which times to drop is decided from the "
+                        "frames: call vs_plan_dedup (or open a sample) before reading", src->info.path,
+                        vs_plan_strategy(plan));
     return vs_reader_open_times(out, src, vs_plan_times(plan), vs_plan_clips(plan), vs_plan_count(plan),
-                                views, nviews, settings, 1);
+                                views, nviews, settings, VS_READER_MAY_SPLIT);
 }
 
 int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, const int32_t *clips, size_t n,
-                         const VsView *views, size_t nviews, const VsReaderSettings *settings, int may_split)
+                         const VsView *views, size_t nviews, const VsReaderSettings *settings, unsigned flags)
 {
+    int may_split = !!(flags & VS_READER_MAY_SPLIT);
     *out = NULL;
     VsReader *r = calloc(1, sizeof(*r));
     if (!r)
@@ -676,6 +718,7 @@ int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, con
         goto fail;
     }
     r->approx = settings && settings->seek == VS_SEEK_APPROXIMATE;
+    r->want_thumbs = !!(flags & VS_READER_THUMBS);
     r->keys_only = all_on_keyframes(src, r->sorted, r->n);
     if (nviews && (ret = vs_backend_open(&r->prep, views, nviews, settings)) < 0)
         goto fail;
@@ -726,9 +769,9 @@ void vs_reader_close(VsReader **pr)
     vs_reader_close_children(r);
     batch_free(r);
     vs_backend_close(&r->prep);
-    av_frame_free(&r->fetched.frame);
-    vs_keep_text(&r->fetched.msg, NULL);
+    vs_fetched_free(&r->fetched);
     vs_keep_text(&r->failed_msg, NULL);
+    sws_freeContext(r->thumb_sws);
     av_packet_free(&r->pkt);
     av_frame_free(&r->prev);
     av_frame_free(&r->next);

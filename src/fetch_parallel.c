@@ -136,7 +136,8 @@ int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsRea
         /* one decoding thread each: the children are the parallelism */
         if ((ret = vs_source_reopen(&r->child_src[c], src, 1)) < 0 ||
             (ret = vs_reader_open_times(&r->children[c], r->child_src[c], times, clips, m, ahead ? views : NULL,
-                                        ahead ? nviews : 0, &rs, 0)) < 0)
+                                        ahead ? nviews : 0, &rs,
+                                        r->want_thumbs ? VS_READER_THUMBS : 0)) < 0)
             goto done;
         r->nchildren = c + 1;
     }

@@ -7,6 +7,7 @@
  * time does not drift on long videos. */
 #include "internal.h"
 #include "strategy.h"
+#include "thumb.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -27,6 +28,12 @@ struct VsPlan {
     size_t n_scenes;
     VsPlanDrop *dropped; /* dedup: the times dropped */
     size_t n_dropped;
+    double dedup_pending; /* dedup's threshold while the times to drop are undecided (0: none) */
+    int64_t dedup_min_frames; /* min_frames, which dedup keeps */
+    size_t dedup_seen, dedup_kept; /* frames fed to the choice so far, and kept of them */
+    uint8_t *dedup_keep;  /* [n] while pending: 1 for each time kept so far */
+    double *dedup_change; /* [n] while pending: each frame's change from the last kept */
+    uint8_t dedup_last[VS_THUMB_BYTES]; /* the last kept frame's thumbnail */
 };
 
 /* Everything the generators read, gathered once. */
@@ -346,128 +353,96 @@ static int plan_recipe(PlanJob *job)
 
 /* ---------------------------------------------------------- content-aware */
 
-/* The analysis pass's scores as a running sum, so that the change between the
- * frames displayed at two times is one subtraction. */
-typedef struct Scores {
-    const double *times;
-    double *cum;        /* cum[i] = scores[0] + ... + scores[i] */
-    size_t n;
-} Scores;
-
-static int scores_init(const PlanJob *job, Scores *sc)
+/* dedup: a time whose frame's thumbnail differs from the last kept time's by
+ * less than T is dropped; when that leaves fewer than min_frames, the most
+ * different of the dropped come back. The frames arrive one by one (as they
+ * are fetched), so the choice is made as they come and needs no thumbnail but
+ * the last kept one; it is a pure function of the thumbnails, so every caller
+ * that fetched the same frames drops the same times. */
+int vs_plan_dedup_feed(VsPlan *p, const uint8_t *thumb)
 {
-    const VsPlanInput *in = job->in;
-    memset(sc, 0, sizeof(*sc));
-    if (!in->analysis_times || !in->analysis_scores || !in->n_analysis)
-        return vs_error(VS_ERR_INVALID_ARG, "strategy '%s': a content-aware strategy needs the analysis pass: "
-                        "call vs_source_analyze before vs_source_plan_input", job->shown);
-    if (!(sc->cum = malloc(in->n_analysis * sizeof(*sc->cum))))
-        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
-    sc->times = in->analysis_times;
-    sc->n = in->n_analysis;
-    double sum = 0;
-    for (size_t i = 0; i < sc->n; i++)
-        sc->cum[i] = sum += isfinite(in->analysis_scores[i]) ? in->analysis_scores[i] : 0;
-    return 0;
-}
-
-/* The running sum at the analysed frame displayed at t (0 before the first). */
-static double scores_at(const Scores *sc, double t)
-{
-    size_t lo = 0, hi = sc->n; /* first index whose time is past t */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sc->times[mid] <= t + 1e-7)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (!(p->dedup_pending > 0) || p->dedup_seen >= p->n)
+        return vs_error(VS_ERR_INTERNAL, "strategy '%s': no dedup pending, or more frames than times", p->strategy);
+    if (!p->dedup_keep && (!(p->dedup_keep = malloc(p->n)) || !(p->dedup_change = malloc(p->n * sizeof(double)))))
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", p->strategy);
+    size_t i = p->dedup_seen++;
+    double c = p->dedup_kept ? vs_thumb_change(thumb, p->dedup_last) : 1.0;
+    p->dedup_change[i] = c;
+    p->dedup_keep[i] = !(c < p->dedup_pending);
+    if (p->dedup_keep[i]) {
+        memcpy(p->dedup_last, thumb, VS_THUMB_BYTES);
+        p->dedup_kept++;
     }
-    return lo ? sc->cum[lo - 1] : 0.0;
+    return p->dedup_keep[i];
 }
+
+/* A dropped time while min_frames is met: where it is in the plan. */
+typedef struct Drop {
+    double change;
+    size_t at;
+} Drop;
 
 static int cmp_drop_change(const void *a, const void *b)
 {
-    const VsPlanDrop *x = a, *y = b; /* most different first; then earlier */
+    const Drop *x = a, *y = b; /* most different first; then earlier */
     if (x->change != y->change)
         return x->change < y->change ? 1 : -1;
-    return (x->time > y->time) - (x->time < y->time);
+    return (x->at > y->at) - (x->at < y->at);
 }
 
-/* dedup: a time whose frame changed less than T since the last kept time's is
- * dropped; when that leaves fewer than min_frames, the most different of the
- * dropped come back. */
-static int plan_dedup(PlanJob *job)
+int vs_plan_dedup_finish(VsPlan *p, uint8_t *keep_out)
 {
-    VsPlan *p = job->plan;
-    double T = job->st->dedup;
-    Scores sc;
-    int ret = scores_init(job, &sc);
-    if (ret < 0)
-        return ret;
-    VsPlanDrop *drops = malloc((p->n ? p->n : 1) * sizeof(*drops));
-    uint8_t *keep = calloc(p->n ? p->n : 1, 1);
-    if (!drops || !keep) {
-        ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
-        goto done;
+    if (!(p->dedup_pending > 0) || p->dedup_seen != p->n)
+        return vs_error(VS_ERR_INTERNAL, "strategy '%s': dedup saw %zu frames of %zu", p->strategy, p->dedup_seen,
+                        p->n);
+    uint8_t *keep = p->dedup_keep;
+    size_t want = p->dedup_min_frames > 0 ? (size_t)p->dedup_min_frames : 0, restored = 0;
+    size_t nd = p->n - p->dedup_kept;
+    if (p->dedup_kept < want && nd) {
+        Drop *drops = malloc(nd * sizeof(*drops));
+        if (!drops)
+            return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", p->strategy);
+        for (size_t i = 0, k = 0; i < p->n; i++)
+            if (!keep[i])
+                drops[k++] = (Drop){p->dedup_change[i], i};
+        vs_sort(drops, nd, sizeof(*drops), cmp_drop_change);
+        for (; restored < nd && p->dedup_kept + restored < want; restored++)
+            keep[drops[restored].at] = 1;
+        free(drops);
+        nd -= restored;
     }
-    size_t nd = 0, kept = 0;
-    double last = 0;
+    VsPlanDrop *out = malloc((nd ? nd : 1) * sizeof(*out));
+    if (!out)
+        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", p->strategy);
+    size_t w = 0, d = 0, before = p->n;
     for (size_t i = 0; i < p->n; i++) {
-        double c = scores_at(&sc, p->times[i]);
-        if (kept && c - last < T) {
-            drops[nd++] = (VsPlanDrop){p->times[i], c - last};
+        if (!keep[i]) {
+            out[d++] = (VsPlanDrop){p->times[i], p->dedup_change[i]};
             continue;
         }
-        keep[i] = 1;
-        kept++;
-        last = c;
+        p->times[w] = p->times[i];
+        if (p->clips)
+            p->clips[w] = p->clips[i];
+        if (p->indices)
+            p->indices[w] = p->indices[i];
+        w++;
     }
-    size_t want = job->set->min_frames > 0 ? (size_t)job->set->min_frames : 0, restored = 0;
-    if (kept < want && nd) {
-        VsPlanDrop *order = malloc(nd * sizeof(*order));
-        if (!order) {
-            ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", job->shown);
-            goto done;
-        }
-        memcpy(order, drops, nd * sizeof(*order));
-        vs_sort(order, nd, sizeof(*order), cmp_drop_change);
-        for (size_t k = 0; k < nd && kept < want; k++, kept++, restored++)
-            for (size_t i = 0; i < p->n; i++)
-                if (!keep[i] && p->times[i] == order[k].time) {
-                    keep[i] = 1;
-                    break;
-                }
-        free(order);
-        /* the restored times are no longer dropped */
-        size_t w = 0;
-        for (size_t k = 0, i = 0; k < nd; k++) {
-            while (p->times[i] != drops[k].time)
-                i++;
-            if (!keep[i])
-                drops[w++] = drops[k];
-            i++;
-        }
-        nd = w;
-    }
-    size_t w = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (keep[i])
-            p->times[w++] = p->times[i];
-    size_t before = p->n;
+    if (keep_out)
+        memcpy(keep_out, keep, p->n);
     p->n = w;
-    p->dropped = drops;
+    free(p->dropped);
+    p->dropped = out;
     p->n_dropped = nd;
-    drops = NULL;
-    if (nd || restored) {
-        size_t len = strlen(p->note);
-        snprintf(p->note + len, sizeof(p->note) - len, "%sdedup=%g: %zu of %zu times dropped as nearly identical to "
-                 "the last kept%s", len ? "; " : "", T, nd, before, restored ? " (some kept for min_frames)" : "");
-    }
-done:
-    free(drops);
-    free(keep);
-    free(sc.cum);
-    return ret;
+    size_t len = strlen(p->note);
+    snprintf(p->note + len, sizeof(p->note) - len, "%sdedup=%g: %zu of %zu times dropped as nearly identical to "
+             "the last kept%s", len ? "; " : "", p->dedup_pending, nd, before,
+             restored ? " (some kept for min_frames)" : "");
+    p->dedup_pending = 0;
+    free(p->dedup_keep);
+    free(p->dedup_change);
+    p->dedup_keep = NULL;
+    p->dedup_change = NULL;
+    return 0;
 }
 
 /* scenes: cuts where a frame's score exceeds the threshold, at least
@@ -628,8 +603,12 @@ static int plan_make(VsPlan **out, const VsPlanInput *in, VsStrategy *st, const 
         ret = vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", shown);
         goto fail;
     }
-    if ((ret = plan_times(&job)) < 0 || (st->dedup > 0 && (ret = plan_dedup(&job)) < 0))
+    if ((ret = plan_times(&job)) < 0)
         goto fail;
+    /* which times dedup drops is seen in the frames: decided when they are
+     * fetched (vs_plan_dedup, the sample), by vs_plan_apply_dedup */
+    job.plan->dedup_pending = st->dedup;
+    job.plan->dedup_min_frames = settings->min_frames;
     if (job.plan->n == 0) {
         ret = vs_error(VS_ERR_INVALID_ARG, "strategy '%s' selects no time in [%g, %g)", shown, job.s, job.e);
         goto fail;
@@ -688,8 +667,15 @@ void vs_plan_free(VsPlan **plan)
     free((*plan)->strategy);
     free((*plan)->scenes);
     free((*plan)->dropped);
+    free((*plan)->dedup_keep);
+    free((*plan)->dedup_change);
     free(*plan);
     *plan = NULL;
+}
+
+int vs_plan_dedup_pending(const VsPlan *plan)
+{
+    return plan && plan->dedup_pending > 0;
 }
 
 size_t vs_plan_count(const VsPlan *plan)

@@ -81,6 +81,19 @@ void vs_prefetch_release(VsPrefetch *p)
     pthread_mutex_unlock(&p->lock);
 }
 
+void vs_fetched_free(VsFetched *f)
+{
+    av_frame_free(&f->frame);
+    vs_keep_text(&f->msg, NULL);
+    for (size_t v = 0; v < f->ntensors; v++)
+        free(f->tensors[v]);
+    free(f->tensors);
+    f->tensors = NULL;
+    f->ntensors = 0;
+    free(f->thumb);
+    f->thumb = NULL;
+}
+
 void vs_prefetch_stop(VsPrefetch *p)
 {
     if (!p->running)
@@ -93,14 +106,7 @@ void vs_prefetch_stop(VsPrefetch *p)
     pthread_cond_destroy(&p->changed);
     pthread_mutex_destroy(&p->lock);
     for (int i = 0; i < p->depth; i++) {
-        VsFetched *f = &p->slots[i];
-        av_frame_free(&f->frame);
-        vs_keep_text(&f->msg, NULL);
-        for (size_t v = 0; v < f->ntensors; v++)
-            free(f->tensors[v]);
-        free(f->tensors);
-        f->tensors = NULL;
-        f->ntensors = 0;
+        vs_fetched_free(&p->slots[i]);
     }
     p->running = 0;
 }

@@ -20,7 +20,11 @@ typedef struct VsFetched {
                        * buffers made by the producer, freed with the slot); NULL otherwise */
     size_t ntensors;
     int has_tensors;  /* tensors hold this item's views (frame is then empty) */
+    uint8_t *thumb;   /* a reader asked for thumbnails: the frame's (VS_THUMB_BYTES, owned, freed with the slot) */
 } VsFetched;
+
+/* Free what a slot holds (its frame, message, views and thumbnail). */
+void vs_fetched_free(VsFetched *f);
 
 /* Fill *out: returns 1 (a frame), 0 (the end) or a negative VS_ERR_*. */
 typedef int (*VsProduceFn)(void *opaque, VsFetched *out);

@@ -27,6 +27,7 @@ typedef struct VsBatch {
     uint8_t **out;       /* per view: VS_READER_BATCH tensors (NULL: no batching) */
     void **dsts;         /* [frame * nviews + view] pointers into out */
     int count, next;     /* tensors in out, and the next to hand out */
+    uint8_t *thumbs;     /* VS_READER_BATCH thumbnails, when the reader makes them */
     int pending_status;  /* met while gathering: 1 the end, < 0 an error */
     char *pending_msg;  /* owned */
 } VsBatch;
@@ -68,6 +69,8 @@ struct VsReader {
     VsSource **child_src;       /* their own opens of the file */
     size_t nchildren, nchild_slots; /* open, allocated */
     uint8_t *child_of;          /* [n]: the child holding each planned time */
+    int want_thumbs;     /* VS_READER_THUMBS: each frame's thumbnail made where it is decoded */
+    struct SwsContext *thumb_sws; /* used on the decoding thread only */
     int failed;          /* the error that ended the reader */
     char *failed_msg;   /* owned */
 };
@@ -81,11 +84,21 @@ void vs_reader_restart_decoder(VsReader *r);
 int vs_reader_seek_before(VsReader *r, int64_t ts);
 /* Fill r->prev with the frame displayed at t (or r->next: *use_next). */
 int vs_reader_find_frame(VsReader *r, double t, int *use_next);
-/* Open a reader over explicit times (vs_reader_open's core); may_split lets
- * it split a sorted plan across child readers. A child (may_split 0) given
- * views preprocesses on its own decoding thread and hands out the views. */
+/* VS_ERR_INVALID_ARG for prefetch or segments out of range (settings may be NULL). */
+int vs_reader_check_settings(const VsSource *src, const VsReaderSettings *settings);
+/* vs_reader_open_times' flags. */
+enum {
+    VS_READER_MAY_SPLIT = 1, /* split a sorted plan across child readers */
+    VS_READER_THUMBS = 2,    /* make each frame's thumbnail (src/thumb.h): vs_reader_next_thumb */
+};
+/* Open a reader over explicit times (vs_reader_open's core). A child (opened
+ * without VS_READER_MAY_SPLIT) given views preprocesses on its own decoding
+ * thread and hands out the views. */
 int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, const int32_t *clips, size_t n,
-                         const VsView *views, size_t nviews, const VsReaderSettings *settings, int may_split);
+                         const VsView *views, size_t nviews, const VsReaderSettings *settings, unsigned flags);
+/* vs_reader_next, and the frame's thumbnail into thumb (VS_THUMB_BYTES; NULL:
+ * none) from a reader opened with VS_READER_THUMBS. */
+int vs_reader_next_thumb(VsReader *r, void *const *dst, VsFrameInfo *info, uint8_t *thumb);
 /* Split r's plan across child readers when it pays (fetch_parallel.c): 0
  * (split or not: r->nchildren says) or an error. */
 /* Where the source seeks by its packet scan (vs_source_seeks_by_scan): seek by

@@ -25,7 +25,7 @@ static const char *strategy_of(const VsSampleSettings *s)
     return s->strategy ? s->strategy : "fps:2";
 }
 
-/* Views sized for this video and plan, and the padded frame count. */
+/* Views sized for this video and plan, and the multiple the frame count is padded to. */
 static int resolve_views(VsSample *s, const VsView *views, size_t nviews)
 {
     const VsStreamInfo *in = vs_source_info(s->src);
@@ -41,7 +41,7 @@ static int resolve_views(VsSample *s, const VsView *views, size_t nviews)
         if (s->pad && s->views[v].t_multiple > (int)multiple)
             multiple = (size_t)s->views[v].t_multiple;
     }
-    s->total = (s->n + multiple - 1) / multiple * multiple;
+    s->multiple = multiple;
     return 0;
 }
 
@@ -128,7 +128,15 @@ static int sample_start(VsSample *s, const VsView *views, size_t nviews, const V
         free((void *)views);
     if (ret < 0)
         return ret;
-    return vs_reader_open(&s->reader, s->src, s->plan, s->views, s->nviews, &s->reader_settings);
+    /* dedup: the views are sized for every candidate time, the most there can be */
+    if (vs_plan_dedup_pending(s->plan)) {
+        ret = vs_sample_spool(s, set->plan.min_frames > 0);
+        s->n = vs_plan_count(s->plan);
+    } else {
+        ret = vs_reader_open(&s->reader, s->src, s->plan, s->views, s->nviews, &s->reader_settings);
+    }
+    s->total = (s->n + s->multiple - 1) / s->multiple * s->multiple;
+    return ret;
 }
 
 static int check_args(VsSample **out, const VsView *views, size_t nviews, const char *fn)
@@ -196,6 +204,7 @@ void vs_sample_close(VsSample **ps)
         return;
     VsSample *s = *ps;
     vs_reader_close(&s->reader);
+    vs_sample_spool_close(s);
     vs_plan_free(&s->plan);
     if (s->own_src)
         vs_source_close(&s->src);
@@ -254,12 +263,12 @@ int vs_sample_shape(const VsSample *s, size_t v, int64_t shape[4])
 
 int64_t vs_sample_frames_decoded(const VsSample *s)
 {
-    return s ? vs_reader_frames_decoded(s->reader) : 0;
+    return !s ? 0 : s->spooled ? s->spool_decoded : vs_reader_frames_decoded(s->reader);
 }
 
 int vs_sample_backend(const VsSample *s)
 {
-    return s ? vs_reader_backend(s->reader) : VS_BACKEND_CPU;
+    return !s ? VS_BACKEND_CPU : s->spooled ? s->spool_backend : vs_reader_backend(s->reader);
 }
 
 /* Before the padding: keep the last planned frame's pixels to repeat them. */
@@ -283,7 +292,7 @@ int vs_sample_next(VsSample *s, void *const *dst, VsFrameInfo *info)
     if (s->next >= s->total)
         return 0;
     if (s->next < s->n) {
-        int ret = vs_reader_next(s->reader, dst, info);
+        int ret = s->spooled ? vs_sample_spool_next(s, dst, info) : vs_reader_next(s->reader, dst, info);
         if (ret < 0)
             return ret;
         if (ret == 0 || info->index != s->next)

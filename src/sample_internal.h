@@ -20,6 +20,23 @@ struct VsSample {
     void **last;        /* per view, the last planned frame, kept to repeat it */
     VsFrameInfo last_info;
     char *meta;         /* metadata JSON, made once */
+    size_t multiple;    /* the frame count is padded to a multiple of this */
+    /* dedup (src/sample_spool.c): every candidate's views, read once at open */
+    int spooled, spool_fd; /* spool_fd is open while spooled */
+    size_t spool_record;   /* bytes of one candidate's views */
+    VsFrameInfo *spool_info; /* [candidates] as fetched */
+    size_t *spool_of;      /* [n] the candidate that sample frame i is */
+    size_t *spool_slot;    /* [candidates] its record in the spool (SIZE_MAX: not spooled) */
+    int64_t spool_decoded; /* the closed reader's figures */
+    int spool_backend;
 };
+
+/* Fetch every candidate of the pending dedup plan, with the reader over the
+ * views as sized, spooling the kept (and with keep_dropped, every) frame's
+ * views; the plan then holds the kept times. */
+int vs_sample_spool(VsSample *s, int keep_dropped);
+/* Sample frame s->next (< s->n) from the spool: 1 or an error. */
+int vs_sample_spool_next(VsSample *s, void *const *dst, VsFrameInfo *info);
+void vs_sample_spool_close(VsSample *s);
 
 #endif

@@ -289,24 +289,12 @@ int vs_strategy_needs_scan(const char *strategy)
     return strategy && (!strcmp(strategy, "keyframes") || vs_recipe_match(strategy));
 }
 
-int vs_strategy_content_aware(const VsStrategy *st)
-{
-    return st->kind == VS_STRATEGY_SCENES || st->dedup > 0;
-}
-
 /* By the text alone, as vs_strategy_needs_scan: parsing would set the last error. */
 int vs_strategy_needs_analysis(const char *strategy)
 {
     if (!strategy)
         return 0;
-    if (!strcmp(strategy, "scenes") || after_prefix(strategy, "scenes:"))
-        return 1;
-    if (!after_prefix(strategy, "fps:") && !after_prefix(strategy, "uniform:"))
-        return 0;
-    for (const char *p = strchr(strategy, ','); p; p = strchr(p + 1, ','))
-        if (!strncmp(p + 1, "dedup", 5) && (p[6] == '\0' || p[6] == ',' || p[6] == '='))
-            return 1;
-    return 0;
+    return !strcmp(strategy, "scenes") || after_prefix(strategy, "scenes:") != NULL;
 }
 
 void vs_strategy_clear(VsStrategy *st)

@@ -57,9 +57,13 @@ struct VsPlan;
  * indices; `why` goes into the note. Made for the sample's token budget,
  * before the plan is shared. 0 or VS_ERR_NOMEM. */
 int vs_plan_thin(struct VsPlan *plan, size_t keep, const char *why);
-
-/* 1 when the strategy plans from the analysis pass (VsPlanInput.analysis_*). */
-int vs_strategy_content_aware(const VsStrategy *st);
+/* dedup's choice, made while a pending plan's frames are fetched: feed each
+ * time's thumbnail (VS_THUMB_BYTES) in plan order (1: kept so far, 0: dropped,
+ * which only min_frames can undo), then finish once all were fed: the plan
+ * keeps the chosen times and lists the dropped; keep (may be NULL) receives,
+ * for each time before the choice, 1 when it was kept. */
+int vs_plan_dedup_feed(struct VsPlan *plan, const uint8_t *thumb);
+int vs_plan_dedup_finish(struct VsPlan *plan, uint8_t *keep);
 
 /* Parse text into *st (cleared first). On failure vs_last_error() names
  * `shown` (the text as it appears in messages) and the problem. */

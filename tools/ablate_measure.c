@@ -126,6 +126,10 @@ static int run_strategy(const AblateOptions *o, VsSource *src, VideoResult *v, s
             r->dropped[r->n_dropped++] = dropped[i].time;
     goto done;
 fail:
+    if (cli_interrupted) { /* stopped inside the library (dedup fetches while the sample opens) */
+        code = EXIT_INTERRUPTED;
+        goto done;
+    }
     r->error = record_error(v->path, o->strategies[k], ret);
     fail(v, input_code(ret));
 done:
@@ -323,6 +327,7 @@ int ablate_video(const AblateOptions *o, Staging *st, VideoResult *v)
     ss.threads = o->plan.threads;
     ss.scan = o->scan;
     ss.io_timeout_ms = o->plan.io_timeout_ms;
+    ss.interrupt = cli_interrupt_requested;
     double t0 = now();
     if ((ret = vs_source_open(&src, v->path, &ss)) < 0 || (ret = vs_source_plan_input(src, &in)) < 0) {
         video_failed(o, v, ret);

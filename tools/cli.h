@@ -80,6 +80,9 @@ int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i);
  * between frames, removes what it had half written and exits 130. */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
+/* A VsSourceSettings.interrupt callback: stop once interrupted (the library's
+ * reads and decoders ask it, also on their own threads). */
+int cli_interrupt_requested(void *opaque);
 /* EXIT_OK, or EXIT_USAGE (message printed) when no video could satisfy the
  * strategy and trim options (tools/plan_check.c). */
 int check_plan_options(const PlanOptions *o);

@@ -194,13 +194,17 @@ int open_and_plan(const char *path, const PlanOptions *o, VsSource **src, VsPlan
     ss.threads = o->threads;
     ss.scan = vs_strategy_needs_scan(o->strategy);
     ss.io_timeout_ms = o->io_timeout_ms;
+    ss.interrupt = cli_interrupt_requested;
     int ret = vs_source_open(src, path, &ss);
     if (ret < 0)
         return ret;
     if ((vs_strategy_needs_analysis(o->strategy) && (ret = vs_source_analyze(*src)) < 0) ||
         (ret = vs_source_plan_input(*src, &in)) < 0 ||
-        (ret = vs_plan_create(plan, &in, o->strategy, &o->settings)) < 0)
+        (ret = vs_plan_create(plan, &in, o->strategy, &o->settings)) < 0 ||
+        (ret = vs_plan_dedup(*plan, *src, NULL)) < 0) { /* dedup: the frames decide what is dropped */
+        vs_plan_free(plan);
         vs_source_close(src);
+    }
     return ret;
 }
 
@@ -235,6 +239,12 @@ static void on_interrupt(int sig)
 {
     (void)sig;
     cli_interrupted = 1;
+}
+
+int cli_interrupt_requested(void *opaque)
+{
+    (void)opaque;
+    return cli_interrupted;
 }
 
 void cli_catch_interrupts(void)

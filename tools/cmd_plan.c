@@ -48,9 +48,8 @@ int cmd_plan(int argc, char **argv)
         size_t ns = 0, nd = 0;
         const VsPlanScene *sc = vs_plan_scenes(plan, &ns);
         const VsPlanDrop *dr = vs_plan_dropped(plan, &nd);
-        int want_dropped = vs_strategy_needs_analysis(o.strategy) && !sc;
-        json_t *scenes = sc ? json_array() : NULL, *dropped = want_dropped ? json_array() : NULL;
-        ok = ok && (!sc || scenes) && (!want_dropped || dropped);
+        json_t *scenes = sc ? json_array() : NULL, *dropped = dr ? json_array() : NULL;
+        ok = ok && (!sc || scenes) && (!dr || dropped);
         for (size_t i = 0; ok && sc && i < ns; i++)
             ok = !json_array_append_new(scenes, json_pack("{s:o, s:o, s:o, s:I}", "start", cli_json_real(sc[i].start),
                                                           "end", cli_json_real(sc[i].end), "score",

@@ -77,6 +77,11 @@ static int make_sheet(const Preview *o)
     void *buf = NULL;
     int code = EXIT_OK, ret;
     if ((ret = open_and_plan(o->input, &o->plan, &src, &plan)) < 0) {
+        if (cli_interrupted) { /* a dedup plan fetches its frames: stopped there */
+            fprintf(stderr, "vsample: %s: interrupted; nothing written\n", o->output);
+            code = EXIT_INTERRUPTED;
+            goto done;
+        }
         /* the options were checked: what fails now is about this input */
         code = report_error(o->input, ret) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
         goto done;

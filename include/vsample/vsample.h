@@ -222,7 +222,7 @@ typedef struct VsPlanInput {
     /// duration ending at its pts (0 = unknown); torchcodec's end of stream
     double packet_end;
     /// the analysis pass (vs_source_analyze): presentation times of the analysed
-    /// frames, increasing (NULL = not analysed); content-aware strategies need them
+    /// frames, increasing (NULL = not analysed); the scenes strategy needs them
     const double *analysis_times;
     /// change score of each analysed frame: mean absolute difference of its 64x36
     /// luma thumbnail from the previous analysed frame's, / 255 (0..1; the first is 0)
@@ -240,13 +240,14 @@ typedef struct VsPlanSettings {
     uint8_t reserved[64];
 } VsPlanSettings;
 
-/// Requested times, immutable once made. Thread-safety: Safe to read from several threads.
+/// Requested times, immutable once made (but for vs_plan_dedup, which drops a dedup plan's
+/// times once). Thread-safety: Safe to read from several threads.
 typedef struct VsPlan VsPlan;
 
 /// Thread-safety: Safe.
 VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
-/// The analysis pass that content-aware strategies (scenes, dedup) plan from: one cheap
+/// The analysis pass that the scenes strategy plans from: one cheap
 /// decode of the whole video into 64x36 luma thumbnails and a change score per analysed
 /// frame (every frame up to 2 minutes, else frames 0.25 s apart with the frames no
 /// other refers to left undecoded). Runs once per source (later calls return at once);
@@ -266,8 +267,9 @@ VS_API int vs_source_plan_input(VsSource *src, VsPlanInput *in);
 /// Make a plan: a pure function of (in, strategy, settings), no I/O.
 /// strategy: "fps:F[,jitter][,dedup[=T]]", "uniform:N[,jitter][,dedup[=T]]", "clips:C,F,FPS",
 /// "keyframes", "timestamps:T1,T2,...",
-/// "scenes[:per_scene=N,threshold=T,min_scene=S,max_frames=M]" (dedup and scenes need
-/// in->analysis_*: vs_strategy_needs_analysis), or a recipe that chooses the frames a public loader
+/// "scenes[:per_scene=N,threshold=T,min_scene=S,max_frames=M]" (scenes needs
+/// in->analysis_*: vs_strategy_needs_analysis; a dedup plan holds every candidate time
+/// with the drop pending: vs_plan_dedup_pending), or a recipe that chooses the frames a public loader
 /// chooses, "NAME[:key=value,...]" with NAME one of apollo, qwen2vl, qwen2.5vl,
 /// qwen3vl, internvl, llava-video, lmms-eval, hf-transformers, torchcodec-regular
 /// (README lists the keys); a
@@ -284,7 +286,7 @@ VS_API int vs_plan_from_times(VsPlan **out, const VsPlanInput *in, const double 
 /// 1 when the strategy needs the source opened with VsSourceSettings.scan = 1
 /// (keyframes and the recipes), 0 when not. Thread-safety: Safe.
 VS_API int vs_strategy_needs_scan(const char *strategy);
-/// 1 when the strategy plans from the analysis pass (scenes, ",dedup"): the source must
+/// 1 when the strategy plans from the analysis pass (scenes): the source must
 /// be analysed (vs_source_analyze) before vs_source_plan_input; 0 when not. Thread-safety: Safe.
 VS_API int vs_strategy_needs_analysis(const char *strategy);
 /// Defaults of the content-aware strategies (README "Content-aware strategies").
@@ -314,16 +316,21 @@ typedef struct VsPlanScene {
     double score;
     int64_t frames;
 } VsPlanScene;
-/// A time a content-aware strategy dropped, with the change accumulated since the last
-/// time kept (below the threshold).
+/// A time dedup dropped, with its frame's change from the last kept frame's (below the
+/// threshold): mean |difference| / 255 of their 64x36 luma thumbnails.
 typedef struct VsPlanDrop {
     double time;
     double change;
 } VsPlanDrop;
 /// scenes: the shots, in order, *n of them (NULL, *n = 0 for other strategies).
 VS_API const VsPlanScene *vs_plan_scenes(const VsPlan *plan, size_t *n);
-/// dedup: the times dropped, in order, *n of them (NULL, *n = 0 when none).
+/// dedup: the times dropped, in order, *n of them (*n = 0 when none; NULL before
+/// the choice and for other strategies).
 VS_API const VsPlanDrop *vs_plan_dropped(const VsPlan *plan, size_t *n);
+/// 1 while a dedup plan still holds every candidate time: which of them to drop is seen
+/// in the frames, so vs_plan_dedup (or a sample, which decides while it reads) must run
+/// before a reader can be opened; 0 otherwise.
+VS_API int vs_plan_dedup_pending(const VsPlan *plan);
 /// What the planner decided that the user should know ("" if nothing), e.g.
 /// "fps:2 gives 7200 times > max 64: 64 uniform times instead".
 VS_API const char *vs_plan_note(const VsPlan *plan);
@@ -491,6 +498,15 @@ VS_API int vs_reader_open(VsReader **out, VsSource *src, const VsPlan *plan, con
 /// Thread-safety: Unsafe (one call at a time per reader; successive calls may come
 /// from different threads).
 VS_API int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info);
+/// dedup (",dedup[=T]"): fetch the plan's frames (settings' seek mode; no preprocessing),
+/// compare each one's 64x36 luma thumbnail with the last kept frame's, and drop the times
+/// whose change is below T (vs_plan_dropped lists them, the note counts them); when fewer
+/// than the plan's min_frames remain, the most different dropped times come back. Costs
+/// one decode of the planned frames: vs_sample_open decides the same while it reads, with
+/// no second decode. Returns 0 at once when nothing is pending; settings may be NULL; no
+/// other reader may be open over src. Thread-safety: Unsafe: the one call that changes a
+/// plan, and it uses src.
+VS_API int vs_plan_dedup(VsPlan *plan, VsSource *src, const VsReaderSettings *settings);
 /// VS_BACKEND_CPU or VS_BACKEND_VULKAN: the backend the reader runs on.
 VS_API int vs_reader_backend(const VsReader *r);
 /// Frames the decoder produced so far (cost figure).

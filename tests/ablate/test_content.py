@@ -92,6 +92,51 @@ def test_dedup(video):
     check(p["count"] == 28, f"min-frames 28: {p['count']} times")
 
 
+def test_dedup_extract(video, tmp):
+    """extract decides dedup while it reads (one decode, the views spooled): the same times
+    as plan --json, and each kept frame the very frame extract gives without dedup, on every
+    path that fetches (one decoder, split decoders, the Vulkan backend where there is one)."""
+    import numpy as np  # noqa: F401  (st_reader needs it)
+    import st_reader
+
+    base = cli.extract(video, os.path.join(tmp, "x-all"), "fps:5")
+    p = json.loads(cli.ok(["plan", video, "-s", "fps:5,dedup", "--json"]).stdout)
+    kept = p["times"]
+    check(len(p["dropped"]) > 0, "fps:5,dedup dropped nothing")
+    rows = [list(base[0]["target"]).index(t) for t in kept]
+    paths = [("one decoder", ["--segments", "1"]), ("split", ["--segments", "2"])]
+    vk = cli.run(["extract", video, "-o", os.path.join(tmp, "vk-probe"), "-s", "uniform:1", "--backend",
+                  "vulkan", "-q"])
+    if vk.returncode == 0:
+        paths.append(("vulkan", ["--backend", "vulkan"]))
+    else:
+        print(f"note: no Vulkan device, its dedup path unchecked ({vk.stderr.strip()})", file=sys.stderr)
+    # min_frames: dropped frames are spooled too, and the most different come back
+    restored = json.loads(cli.ok(["plan", video, "-s", "fps:5,dedup", "--min-frames", "60", "--json"]).stdout)
+    check(len(kept) < 60 == restored["count"], f"--min-frames 60: {restored['count']} times")
+    paths.append(("min-frames", ["--min-frames", "60"]))
+    for name, extra in paths:
+        if name == "min-frames":
+            kept, rows = restored["times"], [list(base[0]["target"]).index(t) for t in restored["times"]]
+        out = os.path.join(tmp, "x-" + name.replace(" ", "-"))
+        got, meta = cli.extract(video, out, "fps:5,dedup", extra)
+        check(list(got["target"]) == kept, f"dedup extract ({name}): times {list(got['target'])} != plan {kept}")
+        view = [k for k in got if k not in ("pts", "target", "clip")][0]
+        if check(got[view].shape[0] == len(kept), f"dedup extract ({name}): {got[view].shape[0]} frames"):
+            tol = 0 if name != "vulkan" else 2  # the Vulkan resampler rounds within 1-2 levels of PIL
+            diff = np.abs(got[view].astype(int) - base[0][view][rows].astype(int)).max()
+            check(diff <= tol, f"dedup extract ({name}): kept frames differ from the same times without "
+                  f"dedup by {diff}")
+        check("dropped" in meta.get("plan_note", ""), f"{name}: the note {meta.get('plan_note')!r}")
+    spool = os.path.join(tmp, "no-such-dir")
+    r = cli.run(["extract", video, "-o", os.path.join(tmp, "x-nospool"), "-s", "fps:5,dedup", "-q"],
+                env_extra={"TMPDIR": spool})
+    check(r.returncode != 0 and "spool" in r.stderr and spool in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+          f"dedup with TMPDIR missing: {r.returncode} {r.stderr!r}")
+    check(not os.path.exists(os.path.join(tmp, "x-nospool")) or not any(
+        n.endswith(".safetensors") for n in os.listdir(os.path.join(tmp, "x-nospool"))), "a partial output left")
+
+
 def shard_frames(out):
     with open(os.path.join(out, "index.json")) as f:
         return json.load(f)["samples"]["shots"]
@@ -166,6 +211,7 @@ def main():
         video = make(tmp)
         test_scenes(video)
         test_dedup(video)
+        test_dedup_extract(video, tmp)
         test_budget(video, tmp)
         test_ablate(video, tmp)
     print(f"content: {len(FAILURES)} failure(s)")

@@ -48,6 +48,7 @@ def main():
     expect["h"] = ["full decode", "vsample"]
     expect["i"] = ["full decode", "vsample"]
     expect["j"] = ["vsample pack + stream"]
+    expect["k"] = ["full decode", "vsample", "vsample scenes"]
     for workload, tools in expect.items():
         for tool in tools:
             r = rows.get((workload, tool))

@@ -21,9 +21,11 @@ class CliError(AssertionError):
     pass
 
 
-def run(args, timeout=60):
-    """Run `vsample ARGS`; returns the CompletedProcess (text)."""
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
+def run(args, timeout=60, env_extra=None):
+    """Run `vsample ARGS` (env_extra: variables added to the environment); returns the
+    CompletedProcess (text)."""
+    env = dict(os.environ, **env_extra) if env_extra else None
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def ok(args, timeout=60):

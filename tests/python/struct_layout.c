@@ -83,6 +83,14 @@ int main(void)
     FIELD(VsReaderSettings, reserved);
     END();
 
+    BEGIN(VsPlanScene);
+    FIELD(VsPlanScene, start); FIELD(VsPlanScene, end); FIELD(VsPlanScene, score); FIELD(VsPlanScene, frames);
+    END();
+
+    BEGIN(VsPlanDrop);
+    FIELD(VsPlanDrop, time); FIELD(VsPlanDrop, change);
+    END();
+
     BEGIN(VsFrameInfo);
     FIELD(VsFrameInfo, index); FIELD(VsFrameInfo, target); FIELD(VsFrameInfo, pts); FIELD(VsFrameInfo, clip);
     END();

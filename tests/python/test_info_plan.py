@@ -1,7 +1,8 @@
 """vsample.info() and vsample.plan() against `vsample info --json` / `vsample plan --json`
 (every key, numbers bit for bit), on the shipped sample and on videos made here (B-frames,
-a start time of 5 s, a stream without an index), for grid, jitter, clip, keyframe, explicit
-and recipe strategies and the plan options; plus hand-computed times for uniform:4."""
+a start time of 5 s, a stream without an index), for grid, jitter, clip, keyframe, explicit,
+recipe and content-aware strategies and the plan options; plus hand-computed times for
+uniform:4."""
 import json
 import os
 
@@ -26,6 +27,8 @@ STRATEGIES = [
     ("qwen2vl", {}),
     ("lmms-eval:max_frames=8", {}),
     ("torchcodec-regular:seconds_between_clip_starts=0.5,num_frames_per_clip=2", {}),
+    ("fps:4,dedup=0.02", {"min_frames": 3}),
+    ("scenes:per_scene=2", {}),
 ]
 OPTS = {"start": "--start", "end": "--end", "min_frames": "--min-frames", "max_frames": "--max-frames",
         "seed": "--seed"}
@@ -57,6 +60,8 @@ def check_plan(video, strategy, kw):
                    f"{what}: {key} {got[key]} vs CLI {want[key]}")
         else:
             expect(got[key] is None, f"{what}: {key} should be None, is {got[key]}")
+    for key in ("scenes", "dropped"):  # the content-aware strategies' reasons, number for number
+        expect(got[key] == want.get(key), f"{what}: {key} {got[key]} vs CLI {want.get(key)}")
     expect((got["num_clips"] > 0) == ("clips" in want), f"{what}: num_clips {got['num_clips']}")
     if "clips" in want:
         expect(got["num_clips"] == len(set(want["clips"])), f"{what}: num_clips {got['num_clips']}")

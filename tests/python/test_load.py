@@ -2,7 +2,8 @@
 byte-equal to the shards, read with the independent tests/st_reader.py. Covers every
 dtype (bf16 as raw bits), both layouts, several presets at once (a dict), qwen2vl's size per
 video and its even T (padded like extract, or not with pad=False), a custom view, clips,
-keyframes, approximate seeking, no prefetch thread, a rotated video; and four Python
+keyframes, approximate seeking, no prefetch thread, a rotated video, dedup under a token
+budget (max_tokens); and four Python
 threads loading at once get the bytes of sequential calls."""
 import os
 import threading
@@ -37,6 +38,9 @@ CASES = [
      ["--preset", "qwen2vl,internvideo2-224"]),
     ("small", "qwen2vl:fps=3", {"preset": "qwen2vl", "dtype": "u8", "max_frames": None},
      ["--preset", "qwen2vl", "--dtype", "u8"]),
+    # dedup (every candidate fetched once, spooled, the kept ones handed out) under a token budget
+    ("small", "fps:8,dedup=0.02", {"preset": "internvideo2-224", "dtype": "u8", "max_tokens": 1500},
+     ["--preset", "internvideo2-224", "--dtype", "u8", "--max-tokens", "1500"]),
 ]
 
 
@@ -78,6 +82,14 @@ with tempdir() as tmp:
                 u = unpadded["qwen2vl"] if isinstance(unpadded, dict) else unpadded
                 expect(len(u) == planned and u.tobytes() == q[:planned].tobytes() and len(upts) == planned,
                        f"case {i}: pad=False gives {len(u)} frames")
+    budget = vsample.load(videos["small"], "fps:8", preset="internvideo2-224", max_tokens=1500)[0]
+    expect(len(budget) == 1500 // 256, f"max_tokens=1500 of 256-token frames: {len(budget)} frames")
+    for bad in (0, -5):
+        try:
+            vsample.load(videos["small"], "fps:8", max_tokens=bad)
+            expect(False, f"max_tokens={bad} accepted")
+        except vsample.Error as e:
+            expect("max_tokens" in e.message, f"max_tokens={bad}: {e.message}")
     rot = vsample.info(videos["rotated"])
     expect((rot["display_width"], rot["display_height"]) == (50, 90), f"rotated: {rot['display_width']}x{rot['display_height']}")
 

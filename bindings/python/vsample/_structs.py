@@ -161,13 +161,21 @@ class VsSampleSettings(Structure):
     ]
 
 
+class VsPlanScene(Structure):
+    _fields_ = [("start", c_double), ("end", c_double), ("score", c_double), ("frames", c_int64)]
+
+
+class VsPlanDrop(Structure):
+    _fields_ = [("time", c_double), ("change", c_double)]
+
+
 class VsFrameInfo(Structure):
     _fields_ = [("index", c_size_t), ("target", c_double), ("pts", c_double), ("clip", c_int32)]
 
 
 # Every struct above, by its C name (the struct test walks this).
 STRUCTS = {c.__name__: c for c in (VsRational, VsStreamInfo, VsSourceSettings, VsIO, VsInput, VsPlanInput,
-                                     VsPlanSettings, VsView, VsReaderSettings, VsFrameInfo,
+                                     VsPlanSettings, VsPlanScene, VsPlanDrop, VsView, VsReaderSettings, VsFrameInfo,
                                      VsViewOptions, VsSampleSettings)}
 
 _handle = POINTER(c_void_p)  # VsThing **: open/close write through it
@@ -197,6 +205,10 @@ PROTOTYPES = {
     "vs_plan_num_clips": (c_int32, [c_void_p]),
     "vs_plan_strategy": (c_char_p, [c_void_p]),
     "vs_plan_note": (c_char_p, [c_void_p]),
+    "vs_plan_scenes": (POINTER(VsPlanScene), [c_void_p, POINTER(c_size_t)]),
+    "vs_plan_dropped": (POINTER(VsPlanDrop), [c_void_p, POINTER(c_size_t)]),
+    "vs_plan_dedup_pending": (c_int, [c_void_p]),
+    "vs_plan_dedup": (c_int, [c_void_p, c_void_p, POINTER(VsReaderSettings)]),
     "vs_view_default": (None, [POINTER(VsView)]),
     "vs_view_preset": (c_int, [POINTER(VsView), c_char_p]),
     "vs_view_preset_names": (POINTER(c_char_p), []),

@@ -45,11 +45,15 @@ def _plan(src, strategy, start, end, min_frames, max_frames, seed):
     ps = VsPlanSettings()
     h.vs_plan_default_settings(ctypes.byref(ps))
     _plan_settings(ps, start, end, min_frames, max_frames, seed)
+    if h.vs_strategy_needs_analysis(strategy):
+        check(h.vs_source_analyze(src))  # scenes: the analysis pass, a cheap decode of the video
     pin = VsPlanInput()
     check(h.vs_source_plan_input(src, ctypes.byref(pin)))
     plan = ctypes.c_void_p()
     check(h.vs_plan_create(ctypes.byref(plan), ctypes.byref(pin), strategy, ctypes.byref(ps)))
     try:
+        # dedup: which times to drop is seen in the frames (one decode of the planned ones)
+        check(h.vs_plan_dedup(plan, src, None))
         yield plan
     finally:
         h.vs_plan_free(ctypes.byref(plan))
@@ -110,15 +114,19 @@ def info(path, scan=False, threads=0):
 
 
 def plan(path, strategy="fps:2", start=None, end=None, min_frames=None, max_frames=None, seed=0):
-    """The times a strategy samples from a video, without decoding: `vsample plan --json`.
+    """The times a strategy samples from a video: `vsample plan --json`.
 
     Returns a dict: path, strategy (canonical text), duration (s), count, times
     (float64 ndarray, seconds from the stream start, in output order), indices
     (int64 ndarray: recipes' 0-based frame indices, else None), clips (int32 ndarray
     of clip ids for clip strategies, else None), num_clips, note (what the planner
-    decided, "" if nothing). start/end trim to [start, end); min_frames/max_frames
-    and seed as the CLI's --min-frames/--max-frames/--seed. Strategies that need a
-    packet scan (keyframes, the recipes) get one. Raises vsample.Error.
+    decided, "" if nothing), scenes (scenes: a list of {"start", "end", "score",
+    "frames"} per shot, else None), dropped (dedup: a list of {"time", "change"} per
+    time dropped, else None). start/end trim to [start, end); min_frames/max_frames
+    and seed as the CLI's --min-frames/--max-frames/--seed. Only the content-aware
+    strategies decode: scenes runs the analysis pass, dedup fetches the planned
+    frames; strategies that need a packet scan (keyframes, the recipes) get one.
+    Raises vsample.Error.
     """
     sb = _strategy_bytes(strategy)
     h = lib()
@@ -134,13 +142,24 @@ def plan(path, strategy="fps:2", start=None, end=None, min_frames=None, max_fram
             "clips": _array(h.vs_plan_clips(p), n, np.int32),
             "num_clips": h.vs_plan_num_clips(p),
             "note": _text(h.vs_plan_note(p)),
+            "scenes": _records(h.vs_plan_scenes, p, ("start", "end", "score", "frames")),
+            "dropped": _records(h.vs_plan_dropped, p, ("time", "change")),
         }
+
+
+def _records(getter, p, fields):
+    """A plan's scenes or dropped times as a list of dicts (None when it has none)."""
+    n = ctypes.c_size_t()
+    ptr = getter(p, ctypes.byref(n))
+    if not ptr:
+        return None
+    return [{f: getattr(ptr[i], f) for f in fields} for i in range(n.value)]
 
 
 def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="tchw", seek="exact",
          backend="cpu", *, start=None, end=None, min_frames=None, max_frames=None, seed=0, size=None,
          resize=None, filter=None, mean=None, std=None, gpu=0, prefetch=None, segments=0, threads=0, pad=True,
-         return_metadata=False):
+         max_tokens=None, return_metadata=False):
     """Frames of a video at a strategy's times, preprocessed for a vision encoder.
 
     Returns (pixels, pts, target): pixels an ndarray [T, 3, H, W] (layout "tchw") or
@@ -176,6 +195,11 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     (None: the library's default of 3; 0: no thread). segments: decoders at once on
     stretches of a sorted plan (0: one per core, at most 4; 1: one). threads:
     decoder threads (0: one per core). start, end, min_frames, max_frames, seed: as plan().
+    max_tokens: the visual tokens the sample may hold over all its views, padding
+    included, as the CLI's --max-tokens: smart views get at most max_tokens * factor^2
+    total pixels, then the plan keeps the most times that fit, spread evenly (None: no
+    budget). A ",dedup" strategy fetches each candidate frame once, drops the nearly
+    identical ones and returns the rest (T is then known only after the decode).
     Raises vsample.Error with the library's message; the GIL is released while the
     library decodes, so several Python threads can load at once.
     """
@@ -183,6 +207,11 @@ def load(path, strategy="fps:2", preset="siglip-384", dtype="float16", layout="t
     views = _views.build(preset, dtype, layout, size, resize, filter, mean, std)
     st = _sample_settings(sb, start, end, min_frames, max_frames, seed, seek, backend, gpu, prefetch, segments,
                           pad)
+    if max_tokens is not None:
+        max_tokens = int(max_tokens)
+        if max_tokens <= 0:
+            raise Error(VS_ERR_INVALID_ARG, f"max_tokens: {max_tokens} is not a positive number of tokens")
+        st.max_tokens = max_tokens
     return _read_sample(path, sb, views, st, threads, return_metadata)
 
 
