@@ -6,9 +6,9 @@
 
 #include <stddef.h>
 
-/* Up to this duration every frame is analysed; past it, frames at least
- * 1 / VS_ANALYSIS_LONG_RATE s apart, and the decoder skips the frames no
- * other frame refers to (see README "Content-aware strategies"). */
+/* Up to this duration every frame is analysed; past it, the first frame of
+ * each 1 / VS_ANALYSIS_LONG_RATE s step of time, and the decoder skips the
+ * frames no other frame refers to (see README "Content-aware strategies"). */
 #define VS_ANALYSIS_SHORT_S 120.0
 #define VS_ANALYSIS_LONG_RATE 4.0
 

@@ -249,10 +249,13 @@ VS_API void vs_plan_default_settings(VsPlanSettings *s);
 
 /// The analysis pass that the scenes strategy plans from: one cheap
 /// decode of the whole video into 64x36 luma thumbnails and a change score per analysed
-/// frame (every frame up to 2 minutes, else frames 0.25 s apart with the frames no
-/// other refers to left undecoded). Runs once per source (later calls return at once);
-/// vs_source_plan_input() then carries the scores. Decodes from the start (the source
-/// is rewound); no reader may be open over src. Thread-safety: Unsafe, as src.
+/// frame (every frame up to 2 minutes, else the first frame of each 0.25 s step with the
+/// frames no other refers to left undecoded); where the container has an index, stretches
+/// of it are decoded at once by decoders of their own (one per core, at most 4;
+/// VsSourceSettings.threads = 1: one pass), with the same result. Runs once per source
+/// (later calls return at once); vs_source_plan_input() then carries the scores. Decodes
+/// from the start (the source is rewound); no reader may be open over src.
+/// Thread-safety: Unsafe, as src.
 VS_API int vs_source_analyze(VsSource *src);
 /// Seconds the analysis pass took (0 when it has not run). Thread-safety: Unsafe, as src.
 VS_API double vs_source_analysis_seconds(const VsSource *src);

@@ -73,6 +73,25 @@ def test_scenes(video):
     check(p["count"] <= 6 and "merged" in p["note"], f"max_frames: {p['count']} times, note {p['note']!r}")
 
 
+def test_analysis_split(video, tmp):
+    """The analysis pass cut into stretches decoded at once (a video with an index, 2+ cores)
+    gives the very times and scores of one pass (--threads 1): checked on every analysed
+    frame (a tiny threshold makes each one a cut), on the shots (every frame analysed) and on
+    a 3-minute video (past 2 minutes: the first frame of each 0.25 s step, frames no other
+    refers to skipped, B-frames and keyframes every 3.7 s)."""
+    long = os.path.join(tmp, "long.mp4")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=96x54:r=10,trim=duration=150",
+                    "-f", "lavfi", "-i", "mandelbrot=s=96x54:r=10,trim=duration=30", "-filter_complex",
+                    "[0:v][1:v]concat=n=2:v=1,format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-g", "37", "-bf", "3", long], check=True)
+    every = "scenes:threshold=0.000001,min_scene=0.01"
+    for v, analysed in ((video, 200), (long, 700)):  # frozen shots score 0: no cut
+        one = json.loads(cli.ok(["plan", v, "-s", every, "--threads", "1", "--json"]).stdout)
+        split = json.loads(cli.ok(["plan", v, "-s", every, "--json"]).stdout)
+        check(one["count"] >= analysed, f"{v}: only {one['count']} analysed frames scored above 0")
+        check(one["scenes"] == split["scenes"], f"{v}: the stretches' analysis differs from one pass's")
+
+
 def test_dedup(video):
     for strategy in ("fps:2,dedup", "fps:5,dedup", "uniform:40,dedup"):
         base = json.loads(cli.ok(["plan", video, "-s", strategy.split(",dedup")[0], "--json"]).stdout)["times"]
@@ -210,6 +229,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         video = make(tmp)
         test_scenes(video)
+        test_analysis_split(video, tmp)
         test_dedup(video)
         test_dedup_extract(video, tmp)
         test_budget(video, tmp)
