@@ -295,16 +295,18 @@ int vs_dtype_from_name(const char *name)
     return -1;
 }
 
-/* Visual tokens one frame becomes in the encoder a preset feeds: one per 14x14
- * patch (27x27, 24x24, 16x16, 32x32), before any pooling a model may add
- * (InternVL's pixel shuffle makes 256 of internvl-448's 1024). */
+/* Visual tokens one frame becomes: for the encoder presets one per 14x14 patch
+ * (27x27, 24x24, 16x16), before any pooling a model may add; for a model's own
+ * preset what its language model receives, as the Qwen views count after their
+ * 2x2 merge: InternVL's pixel shuffle (0.5) makes 256 of a 448 tile's 32x32
+ * patches (the model cards' num_image_token). */
 static int64_t preset_tokens(const char *name)
 {
     static const struct {
         const char *name;
         int64_t tokens;
     } table[] = {{"siglip-384", 729}, {"clip-336", 576}, {"internvideo2-224", 256},
-                 {"internvl-448", 1024}, {"apollo-siglip", 729}, {"apollo-internvideo2", 256}};
+                 {"internvl-448", 256}, {"apollo-siglip", 729}, {"apollo-internvideo2", 256}};
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (!strcmp(name, table[i].name))
             return table[i].tokens;

@@ -173,7 +173,7 @@ def safetensors_shapes(out):
 
 
 def test_budget(video, tmp):
-    for preset, budget, per in (("siglip-384", 5000, 729), ("internvideo2-224", 2600, 256)):
+    for preset, budget, per in (("siglip-384", 5000, 729), ("internvideo2-224", 2600, 256), ("internvl-448", 1800, 256)):
         out = os.path.join(tmp, f"b-{preset}")
         cli.ok(["extract", video, "-o", out, "-s", "fps:2", "--preset", preset, "--max-tokens", str(budget), "-q"])
         s = shard_frames(out)
