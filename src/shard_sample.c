@@ -6,15 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DT_F64 = 4, DT_I32 = 5, DT_COUNT = 6 };
-static const struct {
-    const char *name;
-    unsigned size;
-} DTYPES[DT_COUNT] = {
-    [VS_DTYPE_U8] = {"U8", 1}, [VS_DTYPE_F16] = {"F16", 2}, [VS_DTYPE_BF16] = {"BF16", 2},
-    [VS_DTYPE_F32] = {"F32", 4}, [DT_F64] = {"F64", 8},     [DT_I32] = {"I32", 4},
-};
-
 /* Keeps every offset computation far from overflow. */
 #define MAX_SAMPLE_BYTES ((uint64_t)1 << 60)
 
@@ -96,7 +87,7 @@ static int add_entry(VsShardSample *s, const char *suffix, int dtype, int ndim, 
     e->dtype = dtype;
     e->ndim = ndim;
     e->src = src;
-    e->frame_bytes = DTYPES[dtype].size;
+    e->frame_bytes = vs_shard_dtype_size(dtype);
     for (int d = 0; d < ndim; d++) {
         e->dims[d] = dims[d];
         if (__builtin_mul_overflow(e->frame_bytes, (uint64_t)dims[d], &e->frame_bytes) ||
@@ -118,7 +109,7 @@ static void order_entries(VsShardSample *s)
     for (size_t i = 1; i < s->nent; i++) {
         VsShardEntry e = s->ent[i];
         size_t j = i;
-        for (; j > 0 && DTYPES[s->ent[j - 1].dtype].size < DTYPES[e.dtype].size; j--)
+        for (; j > 0 && vs_shard_dtype_size(s->ent[j - 1].dtype) < vs_shard_dtype_size(e.dtype); j--)
             s->ent[j] = s->ent[j - 1];
         s->ent[j] = e;
     }
@@ -150,9 +141,9 @@ int vs_shard_sample_create(VsShardSample **out, const char *key, json_t *meta,
     if (!s->ent || !s->order || !s->off || !s->key || !s->pts || !s->target ||
         (with_clip && !s->clip) || !s->written)
         goto fail;
-    if ((rc = add_entry(s, "pts", DT_F64, 1, &one, VS_SHARD_SRC_PTS)) ||
-        (rc = add_entry(s, "target", DT_F64, 1, &one, VS_SHARD_SRC_TARGET)) ||
-        (with_clip && (rc = add_entry(s, "clip", DT_I32, 1, &one, VS_SHARD_SRC_CLIP))))
+    if ((rc = add_entry(s, "pts", VS_SHARD_DT_F64, 1, &one, VS_SHARD_SRC_PTS)) ||
+        (rc = add_entry(s, "target", VS_SHARD_DT_F64, 1, &one, VS_SHARD_SRC_TARGET)) ||
+        (with_clip && (rc = add_entry(s, "clip", VS_SHARD_DT_I32, 1, &one, VS_SHARD_SRC_CLIP))))
         goto fail;
     for (size_t i = 0; i < ntensors; i++)
         if ((rc = add_entry(s, tensors[i].name, tensors[i].dtype, tensors[i].ndim, tensors[i].dims, (int)i)))
@@ -196,7 +187,8 @@ static void part_layout(VsShardSample *s, uint64_t base, int64_t n)
         int best_score = -1;
         for (size_t j = k; j < m; j++) {
             const VsShardEntry *e = &s->ent[s->order[j]];
-            int score = (pos % DTYPES[e->dtype].size == 0) * 4 + alignment(pos + (uint64_t)n * e->frame_bytes);
+            int score = (pos % vs_shard_dtype_size(e->dtype) == 0) * 4 +
+                        alignment(pos + (uint64_t)n * e->frame_bytes);
             if (score > best_score) {
                 best = j;
                 best_score = score;
@@ -222,7 +214,7 @@ static json_t *tensor_entry(const VsShardEntry *e, uint64_t off, int64_t n)
         json_decref(shape);
         return NULL;
     }
-    return json_pack("{s:s, s:o, s:[I,I]}", "dtype", DTYPES[e->dtype].name, "shape", shape, "data_offsets",
+    return json_pack("{s:s, s:o, s:[I,I]}", "dtype", vs_shard_dtype_name(e->dtype), "shape", shape, "data_offsets",
                      (json_int_t)off, (json_int_t)(off + (uint64_t)n * e->frame_bytes));
 }
 

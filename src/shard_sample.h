@@ -53,6 +53,11 @@ typedef struct VsShardSample {
 /* Keys and tensor names: not empty, no '"', no control characters, UTF-8,
  * and no '/' unless allow_slash. */
 int vs_shard_check_name(const char *what, const char *s, int allow_slash);
+/* The writer's dtypes beyond enum VsDType: its per-frame scalars. */
+enum { VS_SHARD_DT_F64 = 4, VS_SHARD_DT_I32 = 5 };
+/* A writer dtype's safetensors name and byte size (src/shard_dtype.c; NULL, 0 unknown). */
+const char *vs_shard_dtype_name(int code);
+unsigned vs_shard_dtype_size(int code);
 
 /* Check the arguments of vs_shard_begin_sample() that describe tensors. */
 int vs_shard_check_tensors(const char *key, const VsShardTensor *tensors, size_t ntensors);

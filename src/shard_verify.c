@@ -13,22 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct {
-    const char *name;
-    unsigned size;
-} DTYPES[] = {
-    {"BOOL", 1}, {"U8", 1}, {"I8", 1}, {"F8_E5M2", 1}, {"F8_E4M3", 1}, {"I16", 2}, {"U16", 2},
-    {"F16", 2},  {"BF16", 2}, {"I32", 4}, {"U32", 4}, {"F32", 4}, {"F64", 8}, {"I64", 8}, {"U64", 8},
-};
-
-static unsigned dtype_size(const char *name)
-{
-    for (size_t i = 0; name && i < sizeof(DTYPES) / sizeof(*DTYPES); i++)
-        if (!strcmp(DTYPES[i].name, name))
-            return DTYPES[i].size;
-    return 0;
-}
-
 typedef struct Range {
     uint64_t begin, end;
     const char *name;
@@ -47,7 +31,7 @@ static int check_tensor(const char *path, const char *name, json_t *t, uint64_t 
 {
     json_t *shape = json_object_get(t, "shape"), *offs = json_object_get(t, "data_offsets"), *d;
     const char *dtype = json_string_value(json_object_get(t, "dtype"));
-    unsigned size = dtype_size(dtype);
+    unsigned size = vs_safetensors_dtype_size(dtype);
     size_t i;
     if (!json_is_object(t))
         return BAD("%s: tensor '%s' is not an object", path, name);

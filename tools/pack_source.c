@@ -168,22 +168,6 @@ static const Mapped *get_file(PackFiles *f, const char *path)
 
 /* ------------------------------------------------------------------ sample */
 
-static int dtype_of(const char *name)
-{
-    static const char *const names[] = {[VS_DTYPE_U8] = "U8", [VS_DTYPE_F16] = "F16", [VS_DTYPE_BF16] = "BF16",
-                                        [VS_DTYPE_F32] = "F32"};
-    for (int i = 0; name && i < (int)(sizeof(names) / sizeof(*names)); i++)
-        if (names[i] && !strcmp(names[i], name))
-            return i;
-    return -1;
-}
-
-static unsigned dtype_size(const char *name)
-{
-    return !name ? 0 : !strcmp(name, "U8") ? 1 : !strcmp(name, "F16") || !strcmp(name, "BF16") ? 2
-           : !strcmp(name, "F32") || !strcmp(name, "I32") ? 4 : !strcmp(name, "F64") ? 8 : 0;
-}
-
 #define MAX_TENSORS 16 /* views of a sample, plus pts, target and clip */
 
 /* One tensor of the sample: as the first part has it. */
@@ -209,7 +193,7 @@ static const char *locate(const Mapped *m, const char *key, const Tensor *T, int
     if (!dt || strcmp(dt, T->dtype) || json_array_size(shape) != (size_t)T->ndim + 1 ||
         json_integer_value(json_array_get(shape, 0)) != n)
         return "a tensor's dtype or shape differs from the index or the first part";
-    uint64_t fb = dtype_size(dt);
+    uint64_t fb = vs_safetensors_dtype_size(dt);
     for (int d = 0; d < T->ndim; d++) {
         if (json_integer_value(json_array_get(shape, (size_t)d + 1)) != T->dims[d])
             return "a tensor's shape differs between the sample's parts";
@@ -241,7 +225,7 @@ static int sample_tensors(const Mapped *m, const char *key, Tensor *T, const cha
             clip = 1;
         if (!strcmp(suffix, "pts") || !strcmp(suffix, "target") || !strcmp(suffix, "clip"))
             continue;
-        if (n + 3 >= MAX_TENSORS || strlen(suffix) >= sizeof(T->suffix) || dtype_of(dt) < 0 ||
+        if (n + 3 >= MAX_TENSORS || strlen(suffix) >= sizeof(T->suffix) || vs_safetensors_dtype(dt) < 0 ||
             json_array_size(shape) < 2 || json_array_size(shape) > 5) {
             *why = "a view tensor pack cannot carry (its dtype, shape, or too many views)";
             return -1;
@@ -320,7 +304,7 @@ int pack_sample(PackFiles *f, const PackList *l, const PackItem *it, VsShardWrit
             if ((nt = sample_tensors(m, key, T, &why)) < 0)
                 goto bad;
             for (int k = 0; k < nt && strcmp(T[k].suffix, "pts"); k++, nviews++) {
-                views[k] = (VsShardTensor){T[k].suffix, dtype_of(T[k].dtype), T[k].ndim, {0}};
+                views[k] = (VsShardTensor){T[k].suffix, vs_safetensors_dtype(T[k].dtype), T[k].ndim, {0}};
                 memcpy(views[k].dims, T[k].dims, sizeof(views[k].dims));
             }
         }

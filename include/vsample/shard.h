@@ -106,6 +106,14 @@ VS_API void vs_shard_writer_discard(VsShardWriter **w);
 /// names the file and the first cause found. Thread-safety: Safe.
 VS_API int vs_shard_verify(const char *path, int64_t size, const char *sha256_hex);
 
+/// Bytes of one element of a safetensors dtype name ("U8", "F16", "BF16", "F32", "F64",
+/// "I32", ... as the safetensors format lists them); 0 for a name it does not list.
+/// Thread-safety: Safe.
+VS_API unsigned vs_safetensors_dtype_size(const char *name);
+/// The enum VsDType a view's tensor of that dtype name has, or -1 (not a view dtype).
+/// Thread-safety: Safe.
+VS_API int vs_safetensors_dtype(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
