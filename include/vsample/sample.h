@@ -79,7 +79,10 @@ VS_API void vs_sample_default_settings(VsSampleSettings *s);
 
 /// Open the input (a path, URL, buffer or caller reads, as vs_source_open_input), scanning
 /// it when the strategy needs every frame's time, plan it, size the views for it and open
-/// a reader. views (nviews >= 1) and settings are copied; the
+/// a reader. A ",dedup" strategy does its whole decode here: every candidate frame is
+/// fetched once and preprocessed, the kept ones' views spooled to an unnamed file in
+/// $TMPDIR (else /tmp), so that vs_sample_frames() is known on return (README
+/// "Content-aware strategies"). views (nviews >= 1) and settings are copied; the
 /// strategy text is read during the call only. On success *out belongs to the caller
 /// until vs_sample_close(). Thread-safety: Safe: each call makes a sample of its own.
 VS_API int vs_sample_open(VsSample **out, const VsInput *input, const VsView *views, size_t nviews,
