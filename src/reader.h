@@ -92,6 +92,10 @@ int vs_reader_open_times(VsReader **out, VsSource *src, const double *times, con
  * byte position to the last keyframe shown at or before ts whose packet carries
  * its time, landing checked. 1 done, 0 not possible, or a read error. */
 int vs_reader_seek_by_scan(VsReader *r, int64_t ts);
+/* An elementary stream that seeks by counting (vs_source_seeks_by_count): the
+ * last of the keys it can count frames from (VsKeyIndex.count_frame) shown at
+ * or before t seconds, as its place plus 1; 0 when none is. */
+size_t vs_reader_count_key_before(const VsSource *src, double t);
 int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsReaderSettings *settings);
 void vs_reader_close_children(VsReader *r);
 /* Frames a caller may ask to have decoded ahead (VsReaderSettings.prefetch). */
