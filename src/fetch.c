@@ -45,7 +45,7 @@ static double stream_rate(const VsSource *src)
 
 static double frame_time(VsReader *r, const AVFrame *f)
 {
-    if (r->src->no_timestamps) /* decoding always starts at the first frame here */
+    if (r->src->no_timestamps) /* counted from the first frame, or from the key seek_by_count() landed on */
         return (double)(r->output_frames - 1) / stream_rate(r->src);
     int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (ts != AV_NOPTS_VALUE)

@@ -54,7 +54,8 @@ struct VsReader {
     int64_t scan_seeks;  /* seeks by a keyframe's byte position from the packet scan */
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
     _Atomic int64_t decoded; /* read by the caller while the prefetch thread decodes */
-    int64_t output_frames; /* frames output since decoding began at the start */
+    int64_t output_frames; /* frames output since decoding began at the start (an elementary stream
+                            * sought by counting: plus the number of the key it began at) */
     int64_t decode_errors;
     int approx;          /* VS_SEEK_APPROXIMATE */
     int keys_only;       /* every target is a keyframe: decode nothing else */
