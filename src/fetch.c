@@ -43,14 +43,12 @@ int64_t vs_reader_frames_decoded(const VsReader *r)
  * raw stream has not probed its rate). */
 static double stream_rate(const VsSource *src)
 {
-    const VsStreamInfo *in = &src->info;
-    VsRational q = in->avg_frame_rate.num > 0 ? in->avg_frame_rate : in->real_frame_rate;
-    return q.num > 0 && q.den > 0 ? (double)q.num / q.den : 25.0;
+    return vs_source_frame_rate(src);
 }
 
 static double frame_time(VsReader *r, const AVFrame *f)
 {
-    if (r->src->no_timestamps) /* decoding always starts at the first frame here */
+    if (r->src->no_timestamps) /* counted from the first frame, or from the key seek_by_count() landed on */
         return (double)(r->output_frames - 1) / stream_rate(r->src);
     int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (ts != AV_NOPTS_VALUE)
@@ -259,12 +257,50 @@ int vs_reader_seek_by_scan(VsReader *r, int64_t ts)
     return 1;
 }
 
+size_t vs_reader_count_key_before(const VsSource *src, double t)
+{
+    if (!vs_source_seeks_by_count(src))
+        return 0;
+    /* the frame shown at t: frame i is shown at i / rate */
+    return vs_keyindex_count_before(&src->keys, (int64_t)floor((t + TIME_EPS) * vs_source_frame_rate(src)));
+}
+
+/* An elementary stream has no times to seek by: seek by byte position to the
+ * last key at or before ts whose frame number the scan knows (a closed GOP
+ * start, VsKeyIndex.count_frame), check the landing (the first key packet read
+ * is at that key's position) and count frames on from that number. 1 done, 0
+ * not possible (then decoding from the start counts), or a read error. */
+static int seek_by_count(VsReader *r, int64_t ts)
+{
+    VsSource *src = r->src;
+    const VsKeyIndex *k = &src->keys;
+    /* ts is the planned time rounded down to the time base: a key a tick later is on it */
+    size_t j = vs_reader_count_key_before(src, vs_source_ts_to_sec(src, ts + 1));
+    if (j == 0 || av_seek_frame(src->fmt, src->st->index, k->count_pos[j - 1], AVSEEK_FLAG_BYTE) < 0)
+        return 0;
+    vs_reader_restart_decoder(r);
+    r->at_start = 0;
+    r->after_seek = 1;
+    int ret = read_packet(r); /* skips to the first key packet */
+    if (ret <= 0)
+        return ret;
+    if (r->pkt->pos != k->count_pos[j - 1] || vs_lookahead_push(&r->la, r->pkt) < 0) {
+        av_packet_unref(r->pkt);
+        return 0;
+    }
+    r->output_frames = k->count_frame[j - 1]; /* frame_time() counts on from here */
+    r->scan_seeks++;
+    return 1;
+}
+
 /* Seek so that decoding resumes at a keyframe at or before timestamp ts. */
 int vs_reader_seek_before(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
-    if (src->no_timestamps) /* no time to seek by: count frames from the start */
-        return seek_to_start(r);
+    if (src->no_timestamps) { /* no time to seek by: count frames from a key the scan knows, or the start */
+        int ret = seek_by_count(r, ts);
+        return ret < 0 ? ret : ret ? 0 : seek_to_start(r);
+    }
     if (vs_source_seeks_by_scan(src)) {
         int ret = vs_reader_seek_by_scan(r, ts);
         if (ret != 0)
@@ -283,8 +319,13 @@ static int worth_seeking_forward(VsReader *r, double t)
 {
     /* nothing decoded yet: the position is the start (or a seek point before t) */
     double cur = r->have_next ? r->next_t : r->have_prev ? r->prev_t : 0.0;
-    if (r->demux_eof || t <= cur + TIME_EPS || r->src->no_timestamps)
+    if (r->demux_eof || t <= cur + TIME_EPS)
         return 0;
+    if (r->src->no_timestamps) { /* a key to count from, shown after cur and at or before t */
+        const VsKeyIndex *k = &r->src->keys;
+        size_t j = vs_reader_count_key_before(r->src, t);
+        return j > 0 && (double)k->count_frame[j - 1] / stream_rate(r->src) > cur + TIME_EPS;
+    }
     AVStream *st = r->src->st;
     if (vs_source_seeks_by_scan(r->src)) { /* a keyframe shown after cur and at or before t */
         const VsKeyIndex *k = &r->src->keys;

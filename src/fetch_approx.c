@@ -11,6 +11,14 @@ static void keys_around(const VsReader *r, double t, double *before, double *aft
 {
     const VsSource *src = r->src;
     *before = *after = NAN;
+    if (src->no_timestamps) { /* an elementary stream: its first frame and the keys it counts frames from */
+        size_t j = vs_reader_count_key_before(src, t);
+        double rate = vs_source_frame_rate(src);
+        *before = j ? (double)src->keys.count_frame[j - 1] / rate : 0.0;
+        if (j < src->keys.n_count)
+            *after = (double)src->keys.count_frame[j] / rate;
+        return;
+    }
     if (src->keys.built && src->keys.n_keys) {
         size_t k = vs_first_time_at_or_after(src->keys.key_times, src->keys.n_keys, t + TIME_EPS);
         if (k > 0)
@@ -59,6 +67,10 @@ static int seek_to_key(VsReader *r, double key, double blind_t)
 int vs_reader_find_frame_approx(VsReader *r, double t, int *use_next)
 {
     *use_next = 0;
+    /* An elementary stream that cannot count frames from its keys (open GOPs)
+     * reaches no keyframe but its first: the exact frame costs no more. */
+    if (r->src->no_timestamps && !vs_source_seeks_by_count(r->src))
+        return vs_reader_find_frame(r, t, use_next);
     if (!r->have_prev && !r->have_next) { /* nothing in hand yet: the first frame is */
         int ret = vs_reader_decode_one(r, r->next);
         if (ret <= 0)
@@ -91,9 +103,11 @@ int vs_reader_find_frame_approx(VsReader *r, double t, int *use_next)
     double unused, next_key = NAN;
     if (!blind)
         keys_around(r, key, &unused, &next_key);
-    if (ret == 0 || (!isnan(next_key) && r->last_t >= next_key - TIME_EPS)) {
+    if (ret == 0 || (!isnan(next_key) && r->last_t >= next_key - TIME_EPS) ||
+        (r->src->no_timestamps && r->last_t < key - TIME_EPS)) {
         /* An undecodable tail, or a demuxer that cannot land on that
-         * keyframe (MPEG-TS without a scan): the exact frame instead. */
+         * keyframe (MPEG-TS without a scan; an elementary stream's open-GOP
+         * keyframe, which it cannot count frames from): the exact frame instead. */
         vs_reader_reset_frames(r);
         return vs_reader_find_frame(r, t, use_next);
     }

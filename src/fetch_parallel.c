@@ -46,6 +46,10 @@ static int times_grow(const double *t, size_t n)
  * never later than the keyframe is shown. */
 static int key_between(const VsSource *src, double a, double b)
 {
+    if (src->no_timestamps) { /* an elementary stream: the keys a decoder can count frames from */
+        size_t j = vs_reader_count_key_before(src, b);
+        return j > 0 && (double)src->keys.count_frame[j - 1] / vs_source_frame_rate(src) > a;
+    }
     if (vs_source_seeks_by_scan(src)) { /* no index: the scan's presentation times */
         const VsKeyIndex *k = &src->keys;
         size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, b + TIME_EPS);
@@ -74,8 +78,8 @@ int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsRea
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t workers = settings && settings->segments ? (size_t)settings->segments : (size_t)(cores < 1 ? 1 : cores);
     workers = workers > MAX_CHILDREN ? MAX_CHILDREN : workers;
-    if (workers < 2 || r->n < MIN_TIMES || r->approx || r->keys_only || !(src->indexed || vs_source_seeks_by_scan(src)) ||
-        src->no_timestamps ||
+    if (workers < 2 || r->n < MIN_TIMES || r->approx || r->keys_only ||
+        !(src->indexed || vs_source_seeks_by_scan(src) || vs_source_seeks_by_count(src)) ||
         !vs_source_can_reopen(src) ||
         (settings && settings->prefetch < 0) || !times_grow(r->times, r->n))
         return 0;

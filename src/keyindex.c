@@ -1,6 +1,7 @@
 /* keyindex: a demux-only scan of the video stream's packets (no decoding). */
 #include "keyindex.h"
 #include "keytimes.h"
+#include "nal.h"
 #include "source.h"
 
 #include <stdlib.h>
@@ -34,6 +35,8 @@ void vs_keyindex_free(VsKeyIndex *k)
     free(k->frame_times);
     free(k->key_pos);
     free(k->key_pts);
+    free(k->count_frame);
+    free(k->count_pos);
     memset(k, 0, sizeof(*k));
 }
 
@@ -81,6 +84,71 @@ static int push_key(KeyList *g, VsKeyPacket k)
     return 0;
 }
 
+/* An elementary stream's packets, read for which keys a reader may count
+ * frames from after seeking to them (nal.c). */
+typedef struct EsCount {
+    int on;           /* a codec whose NAL units nal.c reads */
+    int broken;       /* a packet breaks the count for every key: no picture in it, a field
+                       * (two packets to a frame), a stream end before the end */
+    int ended;        /* an end of sequence or stream was seen */
+    int params_later; /* parameter sets come after the first packet: a key without its own
+                       * may need ones that a decoder seeking to it has not seen */
+} EsCount;
+
+static void es_packet(EsCount *es, const AVStream *st, const AVPacket *pkt, int64_t index, KeyList *keys,
+                      VsKeyPacket *key)
+{
+    VsNalPacket nal;
+    vs_nal_inspect(st->codecpar->codec_id, pkt->data, pkt->size, &nal);
+    const AVCodecParserContext *parser = av_stream_get_parser(st);
+    es->broken |= !nal.picture || es->ended ||
+                  (parser && (parser->picture_structure == AV_PICTURE_STRUCTURE_TOP_FIELD ||
+                              parser->picture_structure == AV_PICTURE_STRUCTURE_BOTTOM_FIELD));
+    es->ended |= nal.stream_end;
+    es->params_later |= index > 0 && nal.params;
+    /* a RASL picture: the CRA before it is no clean start */
+    if (nal.kind == VS_NAL_RASL && keys->n && keys->v[keys->n - 1].nal == VS_NAL_CRA)
+        keys->v[keys->n - 1].nal = VS_NAL_OTHER;
+    key->nal = nal.kind;
+    key->params = nal.params;
+}
+
+static int clean_start(const VsKeyPacket *key)
+{
+    return key->nal == VS_NAL_CLOSED_KEY || key->nal == VS_NAL_CRA;
+}
+
+/* The keys (in decode order) where a decoding counts frames as one from the
+ * start does: their decode-order number is then the first frame's (nal.c). */
+static int es_count_keys(VsKeyIndex *k, const EsCount *es, const VsKeyPacket *keys, size_t n, int no_timestamps)
+{
+    k->n_count = 0;
+    if (!es->on || !no_timestamps || es->broken || !n || keys[0].frame != 0 || !clean_start(&keys[0]))
+        return 0;
+    if (!(k->count_frame = malloc(n * sizeof(int64_t))) || !(k->count_pos = malloc(n * sizeof(int64_t))))
+        return -1;
+    for (size_t i = 1; i < n; i++) {
+        if (clean_start(&keys[i]) && (keys[i].params || !es->params_later) && keys[i].pos >= 0) {
+            k->count_frame[k->n_count] = keys[i].frame;
+            k->count_pos[k->n_count++] = keys[i].pos;
+        }
+    }
+    return 0;
+}
+
+size_t vs_keyindex_count_before(const VsKeyIndex *k, int64_t frame)
+{
+    size_t lo = 0, hi = k->n_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (k->count_frame[mid] > frame)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 static int cmp_key(const void *a, const void *b)
 {
     int64_t x = ((const VsKeyPacket *)a)->ts, y = ((const VsKeyPacket *)b)->ts;
@@ -100,6 +168,7 @@ int vs_keyindex_scan(VsSource *src)
 
     vs_keyindex_free(k);
     src->used = 1;
+    EsCount es = {.on = vs_nal_supported(src->st->codecpar->codec_id)};
     /* One frame in time-base units, for packets that carry no presentation time. */
     AVRational rate = src->st->avg_frame_rate.num > 0 ? src->st->avg_frame_rate : src->st->r_frame_rate;
     int64_t step = rate.num > 0 ? av_rescale_q(1, av_inv_q(rate), src->st->time_base) : 1;
@@ -133,7 +202,9 @@ int vs_keyindex_scan(VsSource *src)
         }
         last_ts = ts;
         VsKeyPacket key = {.ts = ts, .dts = pkt->dts, .pos = pkt->pos, .guessed = was_guessed,
-                           .had_pts = pkt->pts != AV_NOPTS_VALUE};
+                           .had_pts = pkt->pts != AV_NOPTS_VALUE, .frame = (int64_t)all.n};
+        if (es.on && pkt->pts == AV_NOPTS_VALUE && pkt->dts == AV_NOPTS_VALUE)
+            es_packet(&es, src->st, pkt, (int64_t)all.n, &keys, &key);
         if (push(&all, ts) < 0 || ((pkt->flags & AV_PKT_FLAG_KEY) && push_key(&keys, key) < 0)) {
             ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
             av_packet_unref(pkt);
@@ -184,6 +255,10 @@ int vs_keyindex_scan(VsSource *src)
         k->key_pts[i] = keys.v[i].had_pts ? keys.v[i].ts : AV_NOPTS_VALUE,
         k->keys_with_pts += keys.v[i].had_pts != 0;
     k->n_keys = keys.n;
+    if (es_count_keys(k, &es, keys.v, keys.n, src->no_timestamps) < 0) {
+        ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);
+        goto done;
+    }
     /* all.v is sorted by now: the recipes' frame indices count in this order. */
     if (!(k->frame_times = malloc((all.n ? all.n : 1) * sizeof(double)))) {
         ret = vs_error(VS_ERR_NOMEM, "%s: out of memory", src->info.path);

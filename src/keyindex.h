@@ -17,6 +17,13 @@ typedef struct VsKeyIndex {
                             * guessed or found by decoding), in time-base units */
     size_t n_keys;
     size_t keys_with_pts;  /* keys whose packets carry their time (key_pts set) */
+    /* Elementary streams (no times): the keys past the first frame that a reader may seek
+     * to and count frames from, in order (closed GOP starts: nal.c says which). */
+    int64_t *count_frame;  /* the number of the first frame a decoder started there outputs, counted
+                            * in presentation order from the stream's first frame: shown at
+                            * count_frame / frame rate */
+    int64_t *count_pos;    /* the key packet's byte position */
+    size_t n_count;
     double end_time;       /* end of the last frame (pts + duration), seconds from start */
     double packet_end;     /* max(pts + duration) of the packets as they are (a packet without
                             * a duration ends at its pts), seconds from start: torchcodec's end */
@@ -28,6 +35,11 @@ struct VsSource;
 /* Read every packet of the stream once (then rewind). */
 int vs_keyindex_scan(struct VsSource *src);
 void vs_keyindex_free(VsKeyIndex *k);
+
+/* Where a reader of an elementary stream seeks to show frame number frame:
+ * the last of the keys it may count from (count_frame) at or before it, as
+ * its place plus 1; 0 when none is (then it decodes from the first frame). */
+size_t vs_keyindex_count_before(const VsKeyIndex *k, int64_t frame);
 
 /* 1 if the sorted durations of consecutive presentation times vary by more
  * than timestamp rounding, 0 if not; times are in time-base units. */

@@ -12,6 +12,9 @@ typedef struct VsKeyPacket {
     int64_t pos; /* byte position in the file, -1 if unknown */
     int guessed; /* ts came from dts or counting, not from the packet */
     int had_pts; /* the packet carried ts itself (a reader can check a seek's landing by it) */
+    int64_t frame; /* its place among the stream's packets (decode order) */
+    int nal;       /* elementary streams: its enum VsNalKind (nal.h) */
+    int params;    /* elementary streams: it carries its parameter sets */
 } VsKeyPacket;
 
 struct VsSource;

@@ -55,7 +55,8 @@ struct VsReader {
     int64_t scan_seeks;  /* seeks by a keyframe's byte position from the packet scan */
     double last_t;       /* time of the latest decoded frame (for missing timestamps) */
     _Atomic int64_t decoded; /* read by the caller while the prefetch thread decodes */
-    int64_t output_frames; /* frames output since decoding began at the start */
+    int64_t output_frames; /* frames output since decoding began at the start (an elementary stream
+                            * sought by counting: plus the number of the key it began at) */
     int64_t decode_errors;
     int approx;          /* VS_SEEK_APPROXIMATE */
     int keys_only;       /* every target is a keyframe: decode nothing else */
@@ -105,6 +106,10 @@ int vs_reader_next_thumb(VsReader *r, void *const *dst, VsFrameInfo *info, uint8
  * byte position to the last keyframe shown at or before ts whose packet carries
  * its time, landing checked. 1 done, 0 not possible, or a read error. */
 int vs_reader_seek_by_scan(VsReader *r, int64_t ts);
+/* An elementary stream that seeks by counting (vs_source_seeks_by_count): the
+ * last of the keys it can count frames from (VsKeyIndex.count_frame) shown at
+ * or before t seconds, as its place plus 1; 0 when none is. */
+size_t vs_reader_count_key_before(const VsSource *src, double t);
 int vs_reader_split(VsReader *r, const VsView *views, size_t nviews, const VsReaderSettings *settings);
 void vs_reader_close_children(VsReader *r);
 /* Frames a caller may ask to have decoded ahead (VsReaderSettings.prefetch). */

@@ -419,6 +419,20 @@ int vs_source_seeks_by_scan(const VsSource *src)
            !(src->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK);
 }
 
+int vs_source_seeks_by_count(const VsSource *src)
+{
+    return src->no_timestamps && src->keys.built && src->keys.n_count > 0 &&
+           !(src->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK);
+}
+
+double vs_source_frame_rate(const VsSource *src)
+{
+    /* the info's, probed at the first open: a reopened raw stream has not probed its rate */
+    const VsStreamInfo *in = &src->info;
+    VsRational q = in->avg_frame_rate.num > 0 ? in->avg_frame_rate : in->real_frame_rate;
+    return q.num > 0 && q.den > 0 ? (double)q.num / q.den : 25.0;
+}
+
 int vs_source_can_reopen(const VsSource *src)
 {
     return src->input.kind != VS_INPUT_IO && (!src->fmt->pb || (src->fmt->pb->seekable & AVIO_SEEKABLE_NORMAL));

@@ -47,6 +47,12 @@ int vs_source_can_reopen(const VsSource *src);
  * restart from the first frame): seek instead to the byte position of the
  * keyframe a packet scan saw. 1 when the source can. */
 int vs_source_seeks_by_scan(const VsSource *src);
+/* An elementary stream (no times: frame i is shown at i / frame rate) can
+ * seek by byte position to the keys whose frame number the scan knows
+ * (VsKeyIndex.count_frame) and count frames on from there. 1 when it can. */
+int vs_source_seeks_by_count(const VsSource *src);
+/* Frames per second as fetch counts them where packets carry no times. */
+double vs_source_frame_rate(const VsSource *src);
 
 /* Seconds from the stream start for a timestamp in stream time base units. */
 double vs_source_ts_to_sec(const VsSource *src, int64_t ts);

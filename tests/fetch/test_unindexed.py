@@ -1,12 +1,19 @@
-"""Containers without an index (MPEG-TS, MPEG-PS, an H.264 elementary stream): exact frames
-for sparse plans in any order, checked against ffprobe's frame list and the index each picture
-carries (videos.py); the cost of a sparse plan counted in frames decoded, within 2x of the same
-stream in MP4 (a count, not a timing); split decoders byte-identical to one; recipes choose the
-same indices as on the MP4; a constant-rate TS is reported constant.
+"""Containers without an index (MPEG-TS, MPEG-PS, H.264 and HEVC elementary streams): exact
+frames for sparse plans in any order, checked against ffprobe's frame list and the index each
+picture carries (videos.py); the cost of a sparse plan counted in frames decoded, within 2x of the
+same stream in MP4 (a count, not a timing); split decoders byte-identical to one; recipes choose
+the same indices as on the MP4; a constant-rate TS is reported constant.
 
 One stream of 480 frames at 25 fps (B-frames, a keyframe every 12 frames) is encoded once into
 MP4 and remuxed (-c copy) into TS and an Annex B elementary stream; MPEG-PS carries MPEG-2
-(FFmpeg's PS demuxer does not read H.264), encoded from the same pictures.
+(FFmpeg's PS demuxer does not read H.264), encoded from the same pictures. HEVC is encoded into
+MP4 and remuxed into an elementary stream the same way.
+
+Elementary streams have no times (frame i is shown at i / rate): a reader seeks by byte position
+to a keyframe that starts a closed GOP (H.264 IDR, HEVC IDR) and counts frames on from its number.
+Open-GOP keyframes (x264 open-gop: recovery points; x265's default: CRA followed by RASL pictures)
+cannot be counted from: those streams take the other path, decoding from the first frame, and
+must be exact all the same (src/nal.c says why).
 """
 import json
 import os
@@ -32,9 +39,16 @@ def make_streams(d):
     src = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
            "-s", f"{w}x{h}", "-framerate", str(RATE), "-i", "-"]
     mp4, ts, es, ps = (os.path.join(d, n) for n in ("v.mp4", "v.ts", "v.h264", "v.mpg"))
-    subprocess.run(src + ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-bf", "2",
-                          "-x264-params", "keyint=12:min-keyint=12:scenecut=0", "-pix_fmt", "yuv420p",
-                          mp4], input=raw, check=True)
+    x264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-bf", "2", "-pix_fmt", "yuv420p"]
+    gop = "keyint=12:min-keyint=12:scenecut=0"
+    subprocess.run(src + x264 + ["-x264-params", gop, mp4], input=raw, check=True)
+    # HEVC with a closed GOP (IDR keyframes, B-frames); open GOPs in both codecs
+    x265 = ["-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-bf", "3"]
+    made = {"hevc_mp4": src + x265 + ["-x265-params", gop + ":open-gop=0:log-level=error"],
+            "open_mp4": src + x264 + ["-x264-params", gop + ":open-gop=1"],
+            "cra_mp4": src + x265 + ["-x265-params", gop + ":open-gop=1:log-level=error"]}
+    for name, args in made.items():
+        subprocess.run(args + [os.path.join(d, name + ".mp4")], input=raw, check=True)
     # MPEG-PS: a PES packet carries the time of the first frame that starts in it, so tiny frames
     # packed several to a packet have none (a known gap: see the README); noise keeps each frame
     # in a packet of its own, as in real recordings
@@ -47,7 +61,19 @@ def make_streams(d):
     copy = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", mp4, "-c", "copy"]
     subprocess.run(copy + ["-f", "mpegts", ts], check=True)
     subprocess.run(copy + ["-bsf:v", "h264_mp4toannexb", "-f", "h264", es], check=True)
-    return {"mp4": mp4, "ts": ts, "h264": es, "ps": ps}
+    out = {"mp4": mp4, "ts": ts, "h264": es, "ps": ps}
+    for name, codec, ext in (("hevc_mp4", "hevc", "hevc"), ("open_mp4", "h264", "h264"), ("cra_mp4", "hevc", "hevc")):
+        out[name] = os.path.join(d, name + ".mp4")
+        out[ES_OF[name]] = os.path.join(d, ES_OF[name] + "." + ext)
+        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", out[name], "-c", "copy",
+                        "-bsf:v", codec + "_mp4toannexb", "-f", codec, out[ES_OF[name]]], check=True)
+    return out
+
+
+# Each elementary stream and the MP4 it was remuxed from (its frame list is the truth)
+ES_OF = {"mp4": "h264", "hevc_mp4": "hevc", "open_mp4": "open_h264", "cra_mp4": "cra_hevc"}
+# Open GOPs: a reader cannot count frames from their keyframes, and decodes from the first frame
+OPEN_GOP = ("open_h264", "cra_hevc")
 
 
 def decoded(video, strategy, extra=()):
@@ -88,8 +114,9 @@ def main():
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as d:
         paths = make_streams(d)
-        truths = {k: videos.Truth(p) for k, p in paths.items() if k != "h264"}
-        truths["h264"] = truths["mp4"]  # the same stream; the elementary stream has no times of its own
+        truths = {k: videos.Truth(p) for k, p in paths.items() if k not in ES_OF.values()}
+        for mp4, es in ES_OF.items():
+            truths[es] = truths[mp4]  # the same stream; the elementary stream has no times of its own
         duration = FRAMES / RATE
         sparse = sorted(rng.uniform(0, duration) for _ in range(12))
         shuffled = sparse[:]
@@ -97,19 +124,41 @@ def main():
         plans = ["uniform:9", "fps:1.3", "timestamps:" + ",".join(f"{t:.4f}" for t in shuffled)]
         counts = {}
         for name, video in paths.items():
+            if name in ("open_mp4", "cra_mp4"):
+                continue  # only their frame lists are needed (the truth for their elementary streams)
             for strategy in plans:
                 n, tensors = decoded(video, strategy, ["--segments", "1"])
                 counts[(name, strategy)] = n
                 bad = check_frames(name, video, strategy, tensors, truths[name], errors)
                 print(f"{name} {strategy[:30]}: {len(tensors['target'])} frames, {bad} wrong, {n} decoded", flush=True)
         # the cost: a sparse plan on an unindexed container decodes about what it does on MP4
-        for name in ("ts", "ps"):
+        # (MPEG-PS: a different encode of the same pictures, with the same GOPs)
+        for name, ref in (("ts", "mp4"), ("ps", "mp4"), ("h264", "mp4"), ("hevc", "hevc_mp4")):
             for strategy in plans:
-                a, b = counts[(name, strategy)], counts[("mp4", strategy)]
+                a, b = counts[(name, strategy)], counts[(ref, strategy)]
                 if a > 2 * b:
-                    errors.append(f"{name} {strategy[:30]}: {a} frames decoded, MP4 {b}: more than 2x")
-        # split decoders: the same bytes as one decoder, on TS and PS
-        for name in ("ts", "ps"):
+                    errors.append(f"{name} {strategy[:30]}: {a} frames decoded, {ref} {b}: more than 2x")
+        # open GOPs take the other path: decoding from the first frame up to the last target
+        last = int(max(sparse) * RATE)
+        for name in OPEN_GOP:
+            n = counts[(name, plans[2])]
+            if n < last:
+                errors.append(f"{name}: {n} frames decoded up to frame {last}: it seeks, but its "
+                              "keyframes start open GOPs (update this test if that is now safe)")
+        # --seek approximate: the countable keyframe nearest each time (its pixels and pts agree),
+        # and on open GOPs, which it cannot land on, the exact frame
+        for name in ("h264", "open_h264"):
+            _, tensors = decoded(paths[name], "uniform:8", ["--seek", "approximate", "--segments", "1"])
+            for t, pts, pic in zip(tensors["target"], tensors["pts"], tensors["custom"]):
+                got, want = videos.read_index(pic), float(t) * RATE
+                if name in OPEN_GOP:
+                    right = got == truths[name].frame_at(float(t))["index"]
+                else:  # a keyframe (one every 12 frames), no further than the nearest one
+                    right = got % 12 == 0 and abs(got - want) <= 6 + 1e-6
+                if abs(float(pts) - got / RATE) > PTS_TOL or not right:
+                    errors.append(f"{name} approximate t={float(t):.4f}: frame {got} pts {float(pts):.4f}")
+        # split decoders: the same bytes as one decoder
+        for name in ("ts", "ps", "h264", "hevc"):
             _, one = decoded(paths[name], "fps:5", ["--segments", "1"])
             _, two = decoded(paths[name], "fps:5", ["--segments", "2"])
             for k in one:
