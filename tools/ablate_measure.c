@@ -277,7 +277,8 @@ static void analyse(const AblateOptions *o, VsSource *src, VideoResult *v)
     VsPlanInput in;
     VsPlan *plan = NULL;
     if (vs_source_analyze(src) < 0) {
-        fprintf(stderr, "vsample: %s: %s (no shot or redundancy figures)\n", v->path, vs_last_error());
+        if (!cli_interrupted) /* the library's message names the video */
+            fprintf(stderr, "vsample: %s (no shot or redundancy figures)\n", vs_last_error());
         return;
     }
     v->analysis_s = vs_source_analysis_seconds(src);
