@@ -306,7 +306,7 @@ int vs_reader_seek_before(VsReader *r, int64_t ts)
         if (ret != 0)
             return ret < 0 ? ret : 0;
     }
-    if (av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
+    if (vs_source_never_seeks(src) || av_seek_frame(src->fmt, src->st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
         return seek_to_start(r);
     vs_reader_restart_decoder(r);
     r->at_start = 0;
@@ -319,7 +319,7 @@ static int worth_seeking_forward(VsReader *r, double t)
 {
     /* nothing decoded yet: the position is the start (or a seek point before t) */
     double cur = r->have_next ? r->next_t : r->have_prev ? r->prev_t : 0.0;
-    if (r->demux_eof || t <= cur + TIME_EPS)
+    if (r->demux_eof || t <= cur + TIME_EPS || vs_source_never_seeks(r->src))
         return 0;
     if (r->src->no_timestamps) { /* a key to count from, shown after cur and at or before t */
         const VsKeyIndex *k = &r->src->keys;

@@ -252,8 +252,9 @@ static void fill_info(VsSource *src)
     }
     info_from_index(src);
     /* Demuxers with a generic index add entries as they read: not an index. */
+    src->index_free = index_free_format(src->fmt->iformat->name);
     src->indexed = avformat_index_get_entries_count(st) > 0 && !(src->fmt->iformat->flags & AVFMT_GENERIC_INDEX) &&
-                   !index_free_format(src->fmt->iformat->name);
+                   !src->index_free;
 }
 
 /* Without a per-frame index the header's duration and frame count are only
@@ -401,6 +402,7 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
     src->info.path = src->input.name;
     src->no_timestamps = parent->no_timestamps;
     src->indexed = parent->indexed;
+    src->index_free = parent->index_free;
     src->keys = parent->keys; /* the scan's keyframes, to seek by: the parent outlives its children */
     src->keys_borrowed = 1;
     *out = src;
@@ -408,6 +410,11 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads)
 fail:
     vs_source_close(&src);
     return ret;
+}
+
+int vs_source_never_seeks(const VsSource *src)
+{
+    return src->index_free && !src->no_timestamps && !vs_source_seeks_by_scan(src);
 }
 
 int vs_source_seeks_by_scan(const VsSource *src)

@@ -26,6 +26,7 @@ struct VsSource {
     VsAnalysis analysis; /* vs_source_analyze(), once (analysed: done) */
     int analysed;
     int indexed;         /* the container had an index before any packet was read (TS builds one as it reads) */
+    int index_free;      /* a container that never has one (MPEG-TS/PS, elementary streams) */
 };
 
 /* After a failed read or seek: the input's own failure (message set: "URL: the server
@@ -41,6 +42,14 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads);
 /* 1 when vs_source_reopen() can give a second decoder its own seekable reading of the
  * input: not for caller callbacks (one reader at a time) nor a URL that cannot seek. */
 int vs_source_can_reopen(const VsSource *src);
+/* 1 where a reader must not seek at all: a container without an index whose
+ * keyframes mostly carry no time of their own (MPEG-PS packs small frames
+ * several to a packet, with one time; H.264 keys there often have none). The
+ * scan cannot seek there, and after the demuxer's own seek by time its parser
+ * gives the first frames times off the frame grid (measured: a B-frame timed
+ * 5.26 s that is shown at 5.40 s), so frames would come back wrong; decoding
+ * on from the start is exact. */
+int vs_source_never_seeks(const VsSource *src);
 /* Where the container has no index (MPEG-TS/PS, elementary streams), its
  * demuxer seeks by a search over packet times that lands on whatever packet
  * comes first, usually past the keyframe wanted (then a reader could only
