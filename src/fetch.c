@@ -230,6 +230,19 @@ static int seek_to_start(VsReader *r)
  * there, if it has a time, must be that one's. 1 done (the key packet queued
  * for the decoder), 0 not possible (then the demuxer's own seek), or a read
  * error. */
+/* Seek by byte position to a key packet the scan saw and read the first key
+ * packet there into r->pkt, for the caller to check the landing: 1, 0 when the
+ * demuxer cannot seek there or nothing is left, or a read error. */
+static int byte_seek_to_key(VsReader *r, int64_t pos)
+{
+    if (av_seek_frame(r->src->fmt, r->src->st->index, pos, AVSEEK_FLAG_BYTE) < 0)
+        return 0;
+    vs_reader_restart_decoder(r);
+    r->at_start = 0;
+    r->after_seek = 1;
+    return read_packet(r); /* skips to the first key packet */
+}
+
 int vs_reader_seek_by_scan(VsReader *r, int64_t ts)
 {
     VsSource *src = r->src;
@@ -237,12 +250,7 @@ int vs_reader_seek_by_scan(VsReader *r, int64_t ts)
     size_t j = vs_first_time_at_or_after(k->key_times, k->n_keys, vs_source_ts_to_sec(src, ts) + TIME_EPS);
     while (j > 0 && (k->key_pos[j - 1] < 0 || k->key_pts[j - 1] == AV_NOPTS_VALUE))
         j--;
-    if (j == 0 || av_seek_frame(src->fmt, src->st->index, k->key_pos[j - 1], AVSEEK_FLAG_BYTE) < 0)
-        return 0;
-    vs_reader_restart_decoder(r);
-    r->at_start = 0;
-    r->after_seek = 1;
-    int ret = read_packet(r); /* skips to the first key packet */
+    int ret = j ? byte_seek_to_key(r, k->key_pos[j - 1]) : 0;
     if (ret <= 0)
         return ret;
     /* (MPEG-PS's parser gives the first frame after a byte seek no time: it is
@@ -276,12 +284,7 @@ static int seek_by_count(VsReader *r, int64_t ts)
     const VsKeyIndex *k = &src->keys;
     /* ts is the planned time rounded down to the time base: a key a tick later is on it */
     size_t j = vs_reader_count_key_before(src, vs_source_ts_to_sec(src, ts + 1));
-    if (j == 0 || av_seek_frame(src->fmt, src->st->index, k->count_pos[j - 1], AVSEEK_FLAG_BYTE) < 0)
-        return 0;
-    vs_reader_restart_decoder(r);
-    r->at_start = 0;
-    r->after_seek = 1;
-    int ret = read_packet(r); /* skips to the first key packet */
+    int ret = j ? byte_seek_to_key(r, k->count_pos[j - 1]) : 0;
     if (ret <= 0)
         return ret;
     if (r->pkt->pos != k->count_pos[j - 1] || vs_lookahead_push(&r->la, r->pkt) < 0) {
