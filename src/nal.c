@@ -25,29 +25,45 @@ int vs_nal_supported(enum AVCodecID codec)
     return codec == AV_CODEC_ID_H264 || codec == AV_CODEC_ID_HEVC;
 }
 
-/* The NAL unit after the next start code (00 00 01) at or after *at, or NULL. */
-static const uint8_t *next_nal(const uint8_t *data, int size, int *at)
+/* Where the next start code (00 00 01) at or after `from` begins, or size. */
+static int find_start(const uint8_t *data, int size, int from)
 {
-    int i = *at;
-    while (i + 3 < size) {
-        const uint8_t *one = memchr(data + i + 2, 1, (size_t)(size - i - 3));
+    for (int i = from; i + 2 < size;) {
+        const uint8_t *one = memchr(data + i + 2, 1, (size_t)(size - i - 2));
         if (!one)
             break;
-        i = (int)(one - data) - 2;
-        if (!data[i] && !data[i + 1]) {
-            *at = i + 3;
-            return data + i + 3;
+        int j = (int)(one - data) - 2;
+        if (!data[j] && !data[j + 1])
+            return j;
+        i = j + 1;
+    }
+    return size;
+}
+
+/* The next NAL unit at or after *at: its bytes run up to the next start code
+ * or the packet's end. Two start codes in a row hold none between them. Its
+ * size, or 0 at the end (then *nal is NULL). */
+static int next_nal(const uint8_t *data, int size, int *at, const uint8_t **nal)
+{
+    for (int start = find_start(data, size, *at); start < size;) {
+        int begin = start + 3;
+        start = find_start(data, size, begin);
+        if (start > begin) {
+            *at = start;
+            *nal = data + begin;
+            return start - begin;
         }
-        i++;
     }
     *at = size;
-    return NULL;
+    *nal = NULL;
+    return 0;
 }
 
 static void inspect_h264(const uint8_t *data, int size, VsNalPacket *out)
 {
     int at = 0, sps = 0, pps = 0, vcl = 0;
-    for (const uint8_t *nal; (nal = next_nal(data, size, &at));) {
+    const uint8_t *nal;
+    while (next_nal(data, size, &at, &nal) > 0) {
         int type = nal[0] & 0x1f;
         sps |= type == 7;
         pps |= type == 8;
@@ -61,16 +77,18 @@ static void inspect_h264(const uint8_t *data, int size, VsNalPacket *out)
 
 static void inspect_hevc(const uint8_t *data, int size, VsNalPacket *out)
 {
-    int at = 0, vps = 0, sps = 0, pps = 0, vcl = 0;
-    for (const uint8_t *nal; (nal = next_nal(data, size, &at));) {
-        if (at + 2 >= size)
-            break;
+    int at = 0, vps = 0, sps = 0, pps = 0, vcl = 0, n;
+    const uint8_t *nal;
+    while ((n = next_nal(data, size, &at, &nal)) > 0) {
+        if (n < 2) /* shorter than the 2-byte header (an end of sequence or stream is the header alone) */
+            continue;
         int type = (nal[0] >> 1) & 0x3f;
         vps |= type == 32;
         sps |= type == 33;
         pps |= type == 34;
         out->stream_end |= type == 36 || type == 37;
-        if (type >= 32 || vcl++)
+        /* a picture's NAL unit without its slice header's first byte is none */
+        if (type >= 32 || n < 3 || vcl++)
             continue;
         /* the slice header: first_slice_segment_in_pic_flag, then (IRAP) no_output_of_prior_pics_flag */
         int no_output_of_prior = (nal[2] & 0x40) != 0;

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Seed corpora of the fuzz targets, made at test time into OUT/TARGET/:
 
-  fuzz_source, fuzz_fetch   tiny videos (64x48, 6 frames; mp4, mkv, webm, ts, avi)
-                            made by the ffmpeg CLI (none without it)
+  fuzz_source, fuzz_fetch   tiny videos (64x48, 6 frames; mp4, mkv, webm, ts, avi) and raw
+                            H.264 and HEVC elementary streams (15 frames, a key every 5;
+                            fuzz_source also an open-GOP HEVC one) made by the ffmpeg CLI
+                            (none without it)
+  fuzz_nal                  packets (access units) cut from those elementary streams, one a
+                            file after a codec byte (0 H.264, 1 HEVC); a stream's first bytes;
+                            a last packet with an end of sequence NAL unit appended
   fuzz_plan                 one strategy text per file: every strategy and recipe
                             with its keys (README.md), some with parameter bytes
   fuzz_shards               index.json of an extract of one video by the CLI
@@ -26,6 +31,18 @@ VIDEOS = {  # name: ffmpeg output options
     "mjpeg.avi": ["-c:v", "mjpeg", "-q:v", "20", "-pix_fmt", "yuvj422p"],
     "mpeg4.avi": ["-c:v", "mpeg4", "-g", "3", "-q:v", "20"],
     "vfr.mkv": ["-c:v", "libx264", "-g", "2", "-pix_fmt", "yuv420p", "-vf", "setpts='N*N*0.02/TB'"],
+}
+
+# Raw elementary streams (no timestamps: frames are counted, keyindex.c and
+# fetch.c seek by count). name: (codec byte of fuzz_nal, ffmpeg output options)
+X265 = "log-level=error:keyint=5:min-keyint=5:scenecut=0"
+STREAMS = {
+    "h264.h264": (0, ["-c:v", "libx264", "-g", "5", "-bf", "2", "-pix_fmt", "yuv420p",
+                      "-bsf:v", "h264_mp4toannexb", "-f", "h264"]),
+    "hevc.hevc": (1, ["-c:v", "libx265", "-x265-params", X265 + ":open-gop=0", "-pix_fmt", "yuv420p",
+                      "-f", "hevc"]),
+    "hevc-open.hevc": (1, ["-c:v", "libx265", "-x265-params", X265 + ":open-gop=1", "-pix_fmt",
+                           "yuv420p", "-f", "hevc"]),
 }
 
 STRATEGIES = [
@@ -67,12 +84,67 @@ def videos(out):
     return made
 
 
+def streams(out):
+    if not shutil.which("ffmpeg"):
+        return {}
+    made = {}
+    for name, (codec, opts) in STREAMS.items():
+        path = os.path.join(out, name)
+        cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+               "testsrc2=size=64x48:rate=10", "-t", "1.5"] + opts + [path]
+        if subprocess.run(cmd).returncode == 0:
+            made[path] = codec
+        else:
+            print(f"make_seeds: {name}: ffmpeg failed; skipped")
+    return made
+
+
+def access_units(data, hevc):
+    """Annex B bytes cut into access units (packets) the way a parser does: a
+    new one at a parameter set, SEI or AUD, or at a picture's first slice, once
+    the one before holds a picture."""
+    starts, i = [], data.find(b"\0\0\1")
+    while i >= 0 and i + 5 < len(data):
+        starts.append(i)
+        i = data.find(b"\0\0\1", i + 3)
+    units, begin, picture = [], 0, False
+    for s in starts:
+        if hevc:
+            t = (data[s + 3] >> 1) & 0x3f
+            vcl, first = t < 32, t < 32 and data[s + 5] & 0x80
+            new = t in (32, 33, 34, 35, 39) or first
+        else:
+            t = data[s + 3] & 0x1f
+            vcl, first = 1 <= t <= 5, 1 <= t <= 5 and data[s + 4] & 0x80
+            new = t in (6, 7, 8, 9) or first
+        if new and picture:
+            units.append(data[begin:s])
+            begin, picture = s, False
+        picture = picture or vcl
+    units.append(data[begin:])
+    return units
+
+
+def nal_seeds(out, made):
+    for path, codec in made.items():
+        name = os.path.splitext(os.path.basename(path))[0]
+        data = open(path, "rb").read()
+        units = access_units(data, codec == 1)
+        seeds = {f"{name}-au{i:02d}": u for i, u in enumerate(units[:7])}
+        seeds[f"{name}-head"] = data[:600]
+        eos = b"\0\0\1\x48\x01" if codec == 1 else b"\0\0\1\x0a"
+        seeds[f"{name}-eos"] = units[-1] + eos
+        for n, b in seeds.items():
+            with open(os.path.join(out, n), "wb") as f:
+                f.write(bytes([codec]) + b)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--vsample")
     a = ap.parse_args()
-    dirs = {t: os.path.join(a.out, t) for t in ("fuzz_source", "fuzz_fetch", "fuzz_plan", "fuzz_shards")}
+    dirs = {t: os.path.join(a.out, t) for t in ("fuzz_source", "fuzz_fetch", "fuzz_plan", "fuzz_shards", "fuzz_nal")}
     for d in dirs.values():
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
@@ -80,6 +152,11 @@ def main():
     made = videos(dirs["fuzz_source"])
     for path in made:
         shutil.copy(path, dirs["fuzz_fetch"])
+    es = streams(dirs["fuzz_source"])
+    for path in es:
+        if "open" not in path:
+            shutil.copy(path, dirs["fuzz_fetch"])
+    nal_seeds(dirs["fuzz_nal"], es)
 
     for i, s in enumerate(STRATEGIES):
         with open(os.path.join(dirs["fuzz_plan"], f"s{i:02d}.txt"), "wb") as f:
