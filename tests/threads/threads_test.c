@@ -30,6 +30,10 @@ static const Job JOBS[] = {
     {"fps:0.5", "siglip-384", VS_DTYPE_F16, VS_SEEK_EXACT, -1},
     {"keyframes", "clip-336", VS_DTYPE_F32, VS_SEEK_APPROXIMATE, 2},
     {"uniform:3", "qwen2vl", VS_DTYPE_BF16, VS_SEEK_EXACT, 1},
+    /* the content-aware decodes: the analysis pass in stretches on threads of its own,
+     * dedup's thumbnails made on the readers' threads */
+    {"scenes:per_scene=2", "internvideo2-224", VS_DTYPE_U8, VS_SEEK_EXACT, 0},
+    {"fps:2,dedup=0.002", "siglip-384", VS_DTYPE_F16, VS_SEEK_EXACT, 2},
 };
 #define NJOBS (sizeof(JOBS) / sizeof(JOBS[0]))
 
@@ -76,8 +80,10 @@ static int run_job(const Job *job, const char *video, Output *o)
     vs_reader_default_settings(&rs);
     rs.seek = job->seek;
     rs.prefetch = job->prefetch;
-    if ((ret = vs_source_open(&src, video, &ss)) < 0 || (ret = vs_source_plan_input(src, &in)) < 0 ||
-        (ret = vs_plan_create(&plan, &in, job->strategy, NULL)) < 0 ||
+    if ((ret = vs_source_open(&src, video, &ss)) < 0 ||
+        (vs_strategy_needs_analysis(job->strategy) && (ret = vs_source_analyze(src)) < 0) ||
+        (ret = vs_source_plan_input(src, &in)) < 0 || (ret = vs_plan_create(&plan, &in, job->strategy, NULL)) < 0 ||
+        (ret = vs_plan_dedup(plan, src, &rs)) < 0 ||
         (ret = vs_view_preset(&view, job->preset)) < 0)
         goto done;
     view.dtype = job->dtype;
