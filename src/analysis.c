@@ -10,7 +10,9 @@
  * frames skipped kept about one core of two busy (10-minute 640x360 H.264:
  * 6.9 s against 3.5 s for two halves at once). Which frames are analysed is a
  * rule of each frame's time alone (the first frame of each stride step), so the
- * stretches give the same times and scores as one pass, whatever their number. */
+ * stretches give the same times and scores as one pass, whatever their number.
+ * (Except on a file damaged partway: one pass stops at the damage, where the
+ * stretches after it still analyse theirs.) */
 #include "analysis.h"
 #include "source.h"
 #include "thumb.h"

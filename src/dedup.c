@@ -20,6 +20,7 @@ int vs_plan_dedup(VsPlan *plan, VsSource *src, const VsReaderSettings *settings)
     rs.backend = VS_BACKEND_CPU; /* no views: nothing to preprocess */
     VsReader *r = NULL;
     uint8_t thumb[VS_THUMB_BYTES];
+    vs_plan_dedup_restart(plan); /* an earlier call may have failed midway */
     int ret = vs_reader_check_settings(src, &rs);
     if (ret >= 0)
         ret = vs_reader_open_times(&r, src, vs_plan_times(plan), vs_plan_clips(plan), vs_plan_count(plan), NULL, 0,

@@ -359,12 +359,26 @@ static int plan_recipe(PlanJob *job)
  * are fetched), so the choice is made as they come and needs no thumbnail but
  * the last kept one; it is a pure function of the thumbnails, so every caller
  * that fetched the same frames drops the same times. */
+void vs_plan_dedup_restart(VsPlan *p)
+{
+    p->dedup_seen = p->dedup_kept = 0;
+}
+
 int vs_plan_dedup_feed(VsPlan *p, const uint8_t *thumb)
 {
     if (!(p->dedup_pending > 0) || p->dedup_seen >= p->n)
         return vs_error(VS_ERR_INTERNAL, "strategy '%s': no dedup pending, or more frames than times", p->strategy);
-    if (!p->dedup_keep && (!(p->dedup_keep = malloc(p->n)) || !(p->dedup_change = malloc(p->n * sizeof(double)))))
-        return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", p->strategy);
+    if (!p->dedup_keep) {
+        p->dedup_keep = malloc(p->n);
+        p->dedup_change = malloc(p->n * sizeof(double));
+        if (!p->dedup_keep || !p->dedup_change) {
+            free(p->dedup_keep);
+            free(p->dedup_change);
+            p->dedup_keep = NULL;
+            p->dedup_change = NULL;
+            return vs_error(VS_ERR_NOMEM, "strategy '%s': out of memory", p->strategy);
+        }
+    }
     size_t i = p->dedup_seen++;
     double c = p->dedup_kept ? vs_thumb_change(thumb, p->dedup_last) : 1.0;
     p->dedup_change[i] = c;
@@ -606,7 +620,7 @@ static int plan_make(VsPlan **out, const VsPlanInput *in, VsStrategy *st, const 
     if ((ret = plan_times(&job)) < 0)
         goto fail;
     /* which times dedup drops is seen in the frames: decided when they are
-     * fetched (vs_plan_dedup, the sample), by vs_plan_apply_dedup */
+     * fetched (vs_plan_dedup, the sample), by vs_plan_dedup_feed/_finish */
     job.plan->dedup_pending = st->dedup;
     job.plan->dedup_min_frames = settings->min_frames;
     if (job.plan->n == 0) {

@@ -86,6 +86,7 @@ int vs_sample_spool(VsSample *s, int keep_dropped)
     for (size_t v = 0, off = 0; v < s->nviews; off += vs_view_frame_bytes(&s->views[v]), v++)
         dst[v] = record + off;
     uint8_t thumb[VS_THUMB_BYTES];
+    vs_plan_dedup_restart(s->plan);
     int ret = vs_reader_check_settings(s->src, &s->reader_settings);
     if (ret >= 0 && (ret = spool_create(path, &s->spool_fd)) >= 0)
         s->spooled = 1;

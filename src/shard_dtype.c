@@ -33,7 +33,7 @@ int vs_safetensors_dtype(const char *name)
 
 const char *vs_shard_dtype_name(int code)
 {
-    for (size_t i = 0; i < NDTYPES; i++)
+    for (size_t i = 0; code >= 0 && i < NDTYPES; i++)
         if (DTYPES[i].code == code)
             return DTYPES[i].name;
     return NULL;

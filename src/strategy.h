@@ -63,6 +63,8 @@ int vs_plan_thin(struct VsPlan *plan, size_t keep, const char *why);
  * keeps the chosen times and lists the dropped; keep (may be NULL) receives,
  * for each time before the choice, 1 when it was kept. */
 int vs_plan_dedup_feed(struct VsPlan *plan, const uint8_t *thumb);
+/* Forget the frames fed so far (a fetch that failed midway): the next feed is the first time's. */
+void vs_plan_dedup_restart(struct VsPlan *plan);
 int vs_plan_dedup_finish(struct VsPlan *plan, uint8_t *keep);
 
 /* Parse text into *st (cleared first). On failure vs_last_error() names

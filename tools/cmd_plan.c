@@ -1,4 +1,5 @@
-/* vsample plan VIDEO --strategy S [...] [--json]: the requested times, no decoding. */
+/* vsample plan VIDEO --strategy S [...] [--json]: the requested times; only the
+ * content-aware strategies decode (scenes' analysis pass, dedup's candidates). */
 #include "cli.h"
 
 #include <string.h>

@@ -11,7 +11,7 @@ static const char usage[] =
     "commands:\n"
     "  info VIDEO [--json] [--scan] [--io-timeout S]\n"
     "                                     stream info (--scan: count frames and keyframes)\n"
-    "  plan VIDEO [plan options] [--json] the times a strategy samples (no decoding)\n"
+    "  plan VIDEO [plan options] [--json] the times a strategy samples (decodes only for scenes, dedup)\n"
     "  extract VIDEO... -o DIR [options]  sampled frames as tensors in safetensors shards\n"
     "  preview VIDEO -o SHEET [options]   contact sheet of the sampled frames (.png, .jpg)\n"
     "  ablate VIDEO... --strategies \"S1;S2;...\" -o DIR [options]\n"

@@ -505,8 +505,10 @@ VS_API int vs_reader_next(VsReader *r, void *const *dst, VsFrameInfo *info);
 /// compare each one's 64x36 luma thumbnail with the last kept frame's, and drop the times
 /// whose change is below T (vs_plan_dropped lists them, the note counts them); when fewer
 /// than the plan's min_frames remain, the most different dropped times come back. Costs
-/// one decode of the planned frames: vs_sample_open decides the same while it reads, with
-/// no second decode. Returns 0 at once when nothing is pending; settings may be NULL; no
+/// one decode of the planned frames: vs_sample_open decides while it reads, with no second
+/// decode, and drops the same times given the same candidates and seek mode (its token
+/// budget, max_tokens, thins the candidates first). A call that failed midway may be
+/// repeated. Returns 0 at once when nothing is pending; settings may be NULL; no
 /// other reader may be open over src. Thread-safety: Unsafe: the one call that changes a
 /// plan, and it uses src.
 VS_API int vs_plan_dedup(VsPlan *plan, VsSource *src, const VsReaderSettings *settings);

@@ -81,6 +81,11 @@ static VsPlan *deduped(const char *strategy, const VsPlanSettings *set, uint8_t 
     REQUIRE(!vs_plan_dropped(p, NULL));
     uint8_t thumb[VS_THUMB_BYTES];
     size_t n = vs_plan_count(p);
+    /* a fetch that failed after 5 frames: the choice starts over, as if never fed */
+    memset(thumb, 99, sizeof(thumb));
+    for (int i = 0; i < 5; i++)
+        REQUIRE_OK(vs_plan_dedup_feed(p, thumb));
+    vs_plan_dedup_restart(p);
     for (size_t i = 0; i < n; i++) {
         double t = vs_plan_times(p)[i];
         memset(thumb, t >= 3 && t < 6 ? 200 : (int)(t * 10 + 0.5), sizeof(thumb));
