@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -77,8 +78,10 @@ int io_timeout_option(int *ms, int argc, char **argv, int *i);
 int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i);
 
 /* Set by SIGINT/SIGTERM once cli_catch_interrupts() ran: the command stops
- * between frames, removes what it had half written and exits 130. */
-extern volatile sig_atomic_t cli_interrupted;
+ * between frames, removes what it had half written and exits 130. Atomic: the
+ * library's decoding threads read it too (cli_interrupt_requested), and a
+ * lock-free atomic int is safe to set from a signal handler. */
+extern atomic_int cli_interrupted;
 void cli_catch_interrupts(void);
 /* A VsSourceSettings.interrupt callback: stop once interrupted (the library's
  * reads and decoders ask it, also on their own threads). */

@@ -233,7 +233,8 @@ int backend_option(VsReaderSettings *rs, int argc, char **argv, int *i)
     return usage_error("--backend: unknown value '%s' (expected auto, vulkan or cpu)", v), -1;
 }
 
-volatile sig_atomic_t cli_interrupted;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "cli_interrupted is set from a signal handler: it must be lock-free");
+atomic_int cli_interrupted;
 
 static void on_interrupt(int sig)
 {

@@ -6,7 +6,7 @@
 #ifndef VSAMPLE_PICTURE_H
 #define VSAMPLE_PICTURE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +49,6 @@ int picture_type_for_path(const char *path);
  * place when complete, removed on any failure; when *cancel (may be NULL) is
  * set before the rename, it is removed too and -EINTR returned. Returns 0 or
  * -errno (-ENOMEM when encoding fails). */
-int picture_save(const Picture *p, const char *path, int type, const volatile sig_atomic_t *cancel);
+int picture_save(const Picture *p, const char *path, int type, const atomic_int *cancel);
 
 #endif

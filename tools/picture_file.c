@@ -51,7 +51,7 @@ static char *temp_template(const char *path)
     return t;
 }
 
-int picture_save(const Picture *p, const char *path, int type, const volatile sig_atomic_t *cancel)
+int picture_save(const Picture *p, const char *path, int type, const atomic_int *cancel)
 {
     if (type != PICTURE_PNG && type != PICTURE_JPEG)
         return -EINVAL;

@@ -168,7 +168,7 @@ static void test_save(void)
     REQUIRE(mkdtemp(dir));
     Picture p;
     REQUIRE_OK(picture_create(&p, 16, 9, 0x336699));
-    volatile sig_atomic_t cancel = 1;
+    atomic_int cancel = 1;
     snprintf(path, sizeof(path), "%s/a.png", dir);
     REQUIRE_INT(picture_save(&p, path, PICTURE_PNG, &cancel), -EINTR);
     REQUIRE_INT(entries(dir), 0);
