@@ -67,10 +67,9 @@ static int seek_to_key(VsReader *r, double key, double blind_t)
 int vs_reader_find_frame_approx(VsReader *r, double t, int *use_next)
 {
     *use_next = 0;
-    /* An elementary stream that cannot count frames from its keys (open GOPs),
-     * or a container a reader must not seek in (vs_source_never_seeks), reaches
-     * no keyframe but its first: the exact frame costs no more. */
-    if ((r->src->no_timestamps && !vs_source_seeks_by_count(r->src)) || vs_source_never_seeks(r->src))
+    /* A source a reader must not seek in (vs_source_never_seeks) reaches no
+     * keyframe but its first: the exact frame costs no more. */
+    if (vs_source_never_seeks(r->src))
         return vs_reader_find_frame(r, t, use_next);
     if (!r->have_prev && !r->have_next) { /* nothing in hand yet: the first frame is */
         int ret = vs_reader_decode_one(r, r->next);

@@ -414,7 +414,9 @@ fail:
 
 int vs_source_never_seeks(const VsSource *src)
 {
-    return src->index_free && !src->no_timestamps && !vs_source_seeks_by_scan(src);
+    if (src->no_timestamps) /* an elementary stream: only keys it can count frames from */
+        return !vs_source_seeks_by_count(src);
+    return src->index_free && !vs_source_seeks_by_scan(src);
 }
 
 int vs_source_seeks_by_scan(const VsSource *src)

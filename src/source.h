@@ -42,13 +42,14 @@ int vs_source_reopen(VsSource **out, const VsSource *parent, int threads);
 /* 1 when vs_source_reopen() can give a second decoder its own seekable reading of the
  * input: not for caller callbacks (one reader at a time) nor a URL that cannot seek. */
 int vs_source_can_reopen(const VsSource *src);
-/* 1 where a reader must not seek at all: a container without an index whose
- * keyframes mostly carry no time of their own (MPEG-PS packs small frames
- * several to a packet, with one time; H.264 keys there often have none). The
- * scan cannot seek there, and after the demuxer's own seek by time its parser
- * gives the first frames times off the frame grid (measured: a B-frame timed
- * 5.26 s that is shown at 5.40 s), so frames would come back wrong; decoding
- * on from the start is exact. */
+/* 1 where a reader must not seek at all, and decoding on from the start is
+ * the exact way: an elementary stream with no key to count frames from (open
+ * GOPs), and a container without an index whose keyframes mostly carry no
+ * time of their own (MPEG-PS packs small frames several to a packet, with one
+ * time; H.264 keys there often have none): the scan cannot seek there, and
+ * after the demuxer's own seek by time its parser gives the first frames times
+ * off the frame grid (measured: a B-frame timed 5.26 s that is shown at
+ * 5.40 s), so frames would come back wrong. */
 int vs_source_never_seeks(const VsSource *src);
 /* Where the container has no index (MPEG-TS/PS, elementary streams), its
  * demuxer seeks by a search over packet times that lands on whatever packet
